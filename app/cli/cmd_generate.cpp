@@ -1,0 +1,122 @@
+// generate: plain text-to-video with a diffusers TextToVideoSD model folder (Zeroscope / ModelScope layout).
+#include "arg_parser.h"
+#include "cli_common.h"
+#include "command_registry.h"
+#include "media/video_io.h"
+#include "ml/pipeline.h"
+#include "ml/threads.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace mb::cli {
+namespace {
+
+/** Writes uint8 frames [F, H, W, 3] (RGB) as an H.264 MP4. */
+void writeMp4(const torch::Tensor& frames, const std::string& path, double fps) {
+    const torch::Tensor rgb = frames.contiguous();
+    const int count = static_cast<int>(rgb.size(0));
+    const int height = static_cast<int>(rgb.size(1));
+    const int width = static_cast<int>(rgb.size(2));
+    media::VideoEncodeOptions options;
+    options.fps = fps;
+    media::VideoEncoder encoder(path, width, height, options);
+    for (int f = 0; f < count; ++f) {
+        const torch::Tensor frame = rgb[f].contiguous();
+        const cv::Mat view(height, width, CV_8UC3, const_cast<uint8_t*>(frame.data_ptr<uint8_t>()));
+        cv::Mat bgr;
+        cv::cvtColor(view, bgr, cv::COLOR_RGB2BGR);
+        encoder.write(bgr);
+    }
+    encoder.finish();
+}
+
+int runGenerate(const Args& args) {
+    ArgParser ap;
+    ap.option("--model")
+        .option("--prompt")
+        .option("--negative")
+        .option("--frames")
+        .option("--size")
+        .option("--steps")
+        .option("--guidance")
+        .option("--seed")
+        .option("--threads")
+        .option("--fps")
+        .option("--tokenizer")
+        .option("--output", "-o")
+        .flag("--progress");
+    ap.parse(args);
+    if (!ap.positional().empty())
+        throw UsageError("unexpected argument " + ap.positional()[0]);
+    const auto model = ap.get("--model");
+    const auto prompt = ap.get("--prompt");
+    const auto output = ap.get("--output");
+    if (!model)
+        throw UsageError("--model DIR is required (a diffusers text-to-video folder)");
+    if (!prompt)
+        throw UsageError("--prompt is required");
+    if (!output)
+        throw UsageError("-o OUT.mp4 is required");
+
+    ml::TextToVideoParams params;
+    params.prompt = *prompt;
+    params.negative_prompt = ap.get("--negative", "");
+    params.num_frames = ap.getInt("--frames", 16);
+    if (ap.has("--size")) {
+        const auto [w, h] = parseSize(*ap.get("--size"));
+        params.width = w;
+        params.height = h;
+    }
+    params.num_inference_steps = ap.getInt("--steps", 50);
+    params.guidance_scale = ap.getDouble("--guidance", 9.0);
+    const long long seed = ap.getInt("--seed", 0);
+    if (seed < 0)
+        throw UsageError("--seed must be a non-negative integer");
+    params.seed = static_cast<uint64_t>(seed);
+    params.format = ml::FrameFormat::Uint8;
+    if (params.num_frames < 1)
+        throw UsageError("--frames must be at least 1");
+    if (params.num_inference_steps < 1)
+        throw UsageError("--steps must be at least 1");
+    const double fps = ap.getDouble("--fps", 8.0);
+    if (!(fps > 0))
+        throw UsageError("--fps must be positive");
+
+    const auto threads = ml::configure_threads(static_cast<int>(ap.getInt("--threads", 0)));
+    ml::PipelineLoadOptions loadOptions;
+    loadOptions.tokenizer_dir = ap.get("--tokenizer", "");
+    if (loadOptions.tokenizer_dir.empty() && !std::filesystem::exists(*model + "/tokenizer/vocab.json"))
+        loadOptions.tokenizer_dir = resourceDir() + "/tokenizer-clip"; // the bundled CLIP vocabulary
+
+    const auto t0 = std::chrono::steady_clock::now();
+    ml::TextToVideoPipeline pipe = ml::load_text_to_video_pipeline(*model, loadOptions);
+    const auto t1 = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "loaded %s in %.1f s (%d threads)\n", model->c_str(),
+                 std::chrono::duration<double>(t1 - t0).count(), threads.torchThreads);
+
+    const JobControl job = makeConsoleJobControl(ap.has("--progress"));
+    const ml::TextToVideoResult result = pipe.generate(params, job);
+    const auto t2 = std::chrono::steady_clock::now();
+    writeMp4(result.frames, *output, fps);
+    std::fprintf(stderr, "generated %lld frames %lldx%lld in %.1f s → %s\n",
+                 static_cast<long long>(result.frames.size(0)), static_cast<long long>(result.frames.size(2)),
+                 static_cast<long long>(result.frames.size(1)),
+                 std::chrono::duration<double>(t2 - t1).count(), output->c_str());
+    std::printf("%s\n", output->c_str());
+    return 0;
+}
+
+} // namespace
+
+MB_CLI_COMMAND(
+    "generate",
+    "--model DIR --prompt P [--negative N] [--frames F] [--size WxH] [--steps S] [--guidance G] "
+    "[--seed S] [--threads T] [--fps R] [--tokenizer DIR] [--progress] -o OUT.mp4",
+    "plain text-to-video with a diffusers TextToVideoSD model folder (DDIM, classifier-free guidance)",
+    runGenerate);
+
+} // namespace mb::cli

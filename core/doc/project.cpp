@@ -1,0 +1,141 @@
+#include "doc/project.h"
+
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+namespace mb {
+
+const Subject* Project::findSubject(const std::string& id) const {
+    for (const auto& s : subjects)
+        if (s.id == id)
+            return &s;
+    return nullptr;
+}
+Subject* Project::findSubject(const std::string& id) {
+    return const_cast<Subject*>(static_cast<const Project*>(this)->findSubject(id));
+}
+const BoxTrack* Project::findTrack(const std::string& subjectId) const {
+    for (const auto& t : boxTracks)
+        if (t.subjectId == subjectId)
+            return &t;
+    return nullptr;
+}
+BoxTrack* Project::findTrack(const std::string& subjectId) {
+    return const_cast<BoxTrack*>(static_cast<const Project*>(this)->findTrack(subjectId));
+}
+int Project::subjectIndex(const std::string& id) const {
+    for (size_t i = 0; i < subjects.size(); ++i)
+        if (subjects[i].id == id)
+            return int(i);
+    return -1;
+}
+int Project::trackIndex(const std::string& subjectId) const {
+    for (size_t i = 0; i < boxTracks.size(); ++i)
+        if (boxTracks[i].subjectId == subjectId)
+            return int(i);
+    return -1;
+}
+
+std::string Project::resolvedPrompt() const {
+    std::string out;
+    const std::string& p = shot.prompt;
+    for (size_t i = 0; i < p.size();) {
+        if (p[i] == '{') {
+            size_t close = p.find('}', i);
+            if (close == std::string::npos)
+                throw std::runtime_error("prompt: '{' at position " + std::to_string(i) + " is never closed");
+            std::string id = p.substr(i + 1, close - i - 1);
+            const Subject* s = findSubject(id);
+            if (!s)
+                throw std::runtime_error("prompt: {" + id + "} names no subject of this project");
+            out += s->phrase();
+            i = close + 1;
+        } else {
+            out += p[i++];
+        }
+    }
+    return out;
+}
+
+std::vector<ValidationIssue> validateProject(const Project& project, int sizeMultiple) {
+    std::vector<ValidationIssue> issues;
+    auto error = [&](std::string where, std::string msg) {
+        issues.push_back({ValidationIssue::Severity::Error, std::move(where), std::move(msg)});
+    };
+    auto warn = [&](std::string where, std::string msg) {
+        issues.push_back({ValidationIssue::Severity::Warning, std::move(where), std::move(msg)});
+    };
+    const Shot& shot = project.shot;
+    if (shot.frames < 1)
+        error("$.shot.frames", "frame count must be at least 1, is " + std::to_string(shot.frames));
+    if (shot.width <= 0 || shot.height <= 0)
+        error("$.shot", "width and height must be positive");
+    else if (sizeMultiple > 0 && (shot.width % sizeMultiple || shot.height % sizeMultiple))
+        error("$.shot", std::to_string(shot.width) + "x" + std::to_string(shot.height) +
+                            " is not a multiple of " + std::to_string(sizeMultiple) +
+                            " (the model's VAE scale factor); try 576x320, 448x256 or 256x144");
+    if (shot.fps <= 0)
+        error("$.shot.fps", "fps must be positive");
+    if (shot.steps < 1)
+        error("$.shot.steps", "steps must be at least 1");
+
+    std::set<std::string> ids;
+    for (size_t i = 0; i < project.subjects.size(); ++i) {
+        const auto& s = project.subjects[i];
+        const std::string where = "$.subjects[" + std::to_string(i) + "]";
+        if (s.id.empty())
+            error(where + ".id", "subject id is empty");
+        else if (!ids.insert(s.id).second)
+            error(where + ".id", "subject id '" + s.id + "' is used twice");
+        if (s.className.empty())
+            error(where + ".class_name", "subject '" + s.id + "' has no class name (e.g. \"dog\")");
+        if (s.photos.empty())
+            error(where + ".photos", "subject '" + s.id + "' has no photos");
+        else if (s.learned && (s.photos.size() < 3 || s.photos.size() > 10))
+            warn(where + ".photos", "subject '" + s.id + "' has " + std::to_string(s.photos.size()) +
+                                        " photos; 3 to 10 are recommended");
+        for (size_t j = 0; j < s.photos.size(); ++j) {
+            const auto& ph = s.photos[j];
+            const std::string pw = where + ".photos[" + std::to_string(j) + "]";
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(ph.image, ec))
+                error(pw + ".image", "photo not found: " + ph.image);
+            if (!ph.mask.empty() && !std::filesystem::is_regular_file(ph.mask, ec))
+                error(pw + ".mask", "mask not found: " + ph.mask);
+        }
+    }
+    for (size_t i = 0; i < project.boxTracks.size(); ++i) {
+        const auto& t = project.boxTracks[i];
+        const std::string where = "$.box_tracks[" + std::to_string(i) + "]";
+        if (!project.findSubject(t.subjectId))
+            error(where + ".subject", "track refers to unknown subject '" + t.subjectId + "'");
+        if (t.keys.empty())
+            error(where + ".keyframes", "track has no keyframes");
+        for (size_t k = 0; k < t.keys.size(); ++k) {
+            const auto& b = t.keys[k].value;
+            const std::string kw = where + ".keyframes[" + std::to_string(k) + "]";
+            if (!b.isValid())
+                error(kw + ".box", "box has no area (x0 must be < x1 and y0 < y1)");
+            else if (!b.intersectsFrame())
+                error(kw + ".box", "box lies entirely outside the frame");
+            if (t.keys[k].time < 0 || t.keys[k].time > 1)
+                error(kw + ".time", "keyframe time must be within 0..1");
+        }
+    }
+    if (project.camera.keys.empty())
+        error("$.camera.keyframes", "camera path has no keyframes");
+    try {
+        (void)project.resolvedPrompt();
+    } catch (const std::exception& e) {
+        error("$.shot.prompt", e.what());
+    }
+    if (!project.background.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(project.background, ec))
+            error("$.background", "background image not found: " + project.background);
+    }
+    return issues;
+}
+
+} // namespace mb

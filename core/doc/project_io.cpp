@@ -1,0 +1,496 @@
+#include "doc/project_io.h"
+
+#include "doc/atomic_file.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace mb {
+
+ProjectFileError::ProjectFileError(std::string file, std::string jsonPath, std::string problem)
+    : std::runtime_error(file + (jsonPath.empty() ? "" : ": " + jsonPath) + ": " + problem),
+      m_file(std::move(file)), m_jsonPath(std::move(jsonPath)), m_problem(std::move(problem)) {}
+
+namespace {
+
+std::string utcNow() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/** A JSON value with the path that led to it, so every error names where it happened. */
+class In {
+public:
+    In(const json& v, std::string path, const std::string& file)
+        : m_v(v), m_path(std::move(path)), m_file(file) {}
+
+    [[noreturn]] void fail(const std::string& problem) const {
+        throw ProjectFileError(m_file, m_path, problem);
+    }
+    const std::string& path() const { return m_path; }
+    const json& raw() const { return m_v; }
+
+    In at(const std::string& key) const {
+        if (!m_v.is_object())
+            fail("expected an object");
+        auto it = m_v.find(key);
+        if (it == m_v.end())
+            throw ProjectFileError(m_file, m_path + "." + key, "missing");
+        return In(*it, m_path + "." + key, m_file);
+    }
+    bool has(const std::string& key) const { return m_v.is_object() && m_v.contains(key); }
+    In at(size_t i) const { return In(m_v.at(i), m_path + "[" + std::to_string(i) + "]", m_file); }
+    size_t arraySize() const {
+        if (!m_v.is_array())
+            fail("expected an array");
+        return m_v.size();
+    }
+    std::string str() const {
+        if (!m_v.is_string())
+            fail("expected a string");
+        return m_v.get<std::string>();
+    }
+    double num() const {
+        if (!m_v.is_number())
+            fail("expected a number");
+        double d = m_v.get<double>();
+        if (!std::isfinite(d))
+            fail("expected a finite number");
+        return d;
+    }
+    long long integer() const {
+        if (!m_v.is_number_integer() && !m_v.is_number_unsigned())
+            fail("expected an integer");
+        return m_v.get<long long>();
+    }
+    std::uint64_t uint64() const {
+        if (!m_v.is_number_unsigned() && !(m_v.is_number_integer() && m_v.get<long long>() >= 0))
+            fail("expected a non-negative integer");
+        return m_v.get<std::uint64_t>();
+    }
+    bool boolean() const {
+        if (!m_v.is_boolean())
+            fail("expected true or false");
+        return m_v.get<bool>();
+    }
+    // Optional members with defaults.
+    std::string str(const std::string& key, const std::string& def) const {
+        return has(key) ? at(key).str() : def;
+    }
+    double num(const std::string& key, double def) const { return has(key) ? at(key).num() : def; }
+    bool boolean(const std::string& key, bool def) const { return has(key) ? at(key).boolean() : def; }
+    int intIn(const std::string& key, int def, long long lo, long long hi) const {
+        if (!has(key))
+            return def;
+        In v = at(key);
+        long long x = v.integer();
+        if (x < lo || x > hi)
+            v.fail("must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", is " +
+                   std::to_string(x));
+        return int(x);
+    }
+
+private:
+    const json& m_v;
+    std::string m_path;
+    const std::string& m_file;
+};
+
+std::string resolvePath(const std::string& stored, const std::string& baseDir) {
+    if (stored.empty())
+        return {};
+    fs::path p(stored);
+    if (p.is_relative())
+        p = fs::path(baseDir) / p;
+    return p.lexically_normal().string();
+}
+
+std::string storePath(const std::string& absolute, const std::string& baseDir) {
+    if (absolute.empty())
+        return {};
+    fs::path p(absolute);
+    if (baseDir.empty() || p.is_relative())
+        return p.generic_string();
+    fs::path rel = p.lexically_normal().lexically_relative(fs::path(baseDir).lexically_normal());
+    // Keep paths that climb out of the project folder relative too (a sibling "assets" folder), but only when
+    // they share a root; otherwise absolute.
+    if (rel.empty())
+        return p.generic_string();
+    return rel.generic_string();
+}
+
+Easing readEasing(const In& v) {
+    if (v.raw().is_string()) {
+        try {
+            return Easing::fromName(v.str());
+        } catch (const std::invalid_argument& e) {
+            v.fail(e.what());
+        }
+    }
+    In b = v.at("bezier");
+    if (b.arraySize() != 4)
+        b.fail("expected [x1, y1, x2, y2]");
+    Easing e = Easing::bezier(b.at(0).num(), b.at(1).num(), b.at(2).num(), b.at(3).num());
+    if (e.x1 < 0 || e.x1 > 1 || e.x2 < 0 || e.x2 > 1)
+        b.fail("Bézier x control values must lie within 0..1");
+    return e;
+}
+
+json writeEasing(const Easing& e) {
+    std::string n = e.name();
+    if (n != "bezier")
+        return n;
+    return json{{"bezier", {e.x1, e.y1, e.x2, e.y2}}};
+}
+
+double readTime(const In& k) {
+    In t = k.at("time");
+    double v = t.num();
+    if (v < 0 || v > 1)
+        t.fail("keyframe time must be within 0..1 (0 = first frame, 1 = last frame)");
+    return v;
+}
+
+template <class Value> void checkSorted(const In& keys, const std::vector<Keyframe<Value>>& list) {
+    for (size_t i = 1; i < list.size(); ++i)
+        if (list[i].time < list[i - 1].time)
+            keys.at(i).at("time").fail("keyframes must be sorted by time");
+}
+
+Project parse(const json& root, const std::string& file, const std::string& baseDir) {
+    In r(root, "$", file);
+    if (!root.is_object())
+        r.fail("the file is not a MotionBooth project (expected a JSON object)");
+    if (!r.has("format_version"))
+        r.fail("not a MotionBooth project: no format_version");
+    In fv = r.at("format_version");
+    long long version = fv.integer();
+    if (version > Project::kFormatVersion)
+        fv.fail("written by a newer MotionBooth Studio (format " + std::to_string(version) +
+                "); this version reads format " + std::to_string(Project::kFormatVersion) +
+                " and older: please update");
+    if (version < 1)
+        fv.fail("unknown format version " + std::to_string(version));
+
+    Project p;
+    p.subjects.clear();
+    p.boxTracks.clear();
+    if (r.has("shot")) {
+        In s = r.at("shot");
+        Shot& sh = p.shot;
+        sh.prompt = s.str("prompt", sh.prompt);
+        sh.negativePrompt = s.str("negative_prompt", "");
+        sh.frames = s.intIn("frames", sh.frames, 1, 100000);
+        sh.fps = s.num("fps", sh.fps);
+        if (sh.fps <= 0 || sh.fps > 1000)
+            s.at("fps").fail("fps must be within (0, 1000]");
+        sh.width = s.intIn("width", sh.width, 1, 16384);
+        sh.height = s.intIn("height", sh.height, 1, 16384);
+        if (s.has("seed"))
+            sh.seed = s.at("seed").uint64();
+        sh.steps = s.intIn("steps", sh.steps, 1, 10000);
+        sh.guidanceScale = s.num("guidance_scale", sh.guidanceScale);
+    }
+    if (r.has("subjects")) {
+        In subs = r.at("subjects");
+        for (size_t i = 0, n = subs.arraySize(); i < n; ++i) {
+            In s = subs.at(i);
+            Subject sub;
+            sub.id = s.at("id").str();
+            if (sub.id.empty() || sub.id.find_first_of("{} ") != std::string::npos)
+                s.at("id").fail("a subject id must be non-empty, without spaces or braces");
+            sub.className = s.at("class_name").str();
+            sub.identifier = s.str("identifier", sub.identifier);
+            sub.learned = s.boolean("learned", sub.learned);
+            if (s.has("photos")) {
+                In photos = s.at("photos");
+                for (size_t j = 0, m = photos.arraySize(); j < m; ++j) {
+                    In ph = photos.at(j);
+                    SubjectPhoto photo;
+                    photo.image = resolvePath(ph.at("image").str(), baseDir);
+                    photo.mask = resolvePath(ph.str("mask", ""), baseDir);
+                    sub.photos.push_back(photo);
+                }
+            }
+            p.subjects.push_back(std::move(sub));
+        }
+    }
+    if (r.has("box_tracks")) {
+        In tracks = r.at("box_tracks");
+        for (size_t i = 0, n = tracks.arraySize(); i < n; ++i) {
+            In t = tracks.at(i);
+            BoxTrack track;
+            track.subjectId = t.at("subject").str();
+            track.pinnedToScene = t.boolean("pinned_to_scene", false);
+            In keys = t.at("keyframes");
+            if (keys.arraySize() == 0)
+                keys.fail("a box track needs at least one keyframe");
+            for (size_t k = 0, m = keys.arraySize(); k < m; ++k) {
+                In key = keys.at(k);
+                BoxKeyframe kf;
+                kf.time = readTime(key);
+                In b = key.at("box");
+                if (b.arraySize() != 4)
+                    b.fail("expected [x0, y0, x1, y1]");
+                kf.value = {b.at(0).num(), b.at(1).num(), b.at(2).num(), b.at(3).num()};
+                if (!kf.value.isValid())
+                    b.fail("box has no area: x0 must be < x1 and y0 < y1");
+                if (key.has("easing"))
+                    kf.easing = readEasing(key.at("easing"));
+                track.keys.push_back(kf);
+            }
+            checkSorted(keys, track.keys);
+            p.boxTracks.push_back(std::move(track));
+        }
+    }
+    if (r.has("camera")) {
+        In keys = r.at("camera").at("keyframes");
+        if (keys.arraySize() == 0)
+            keys.fail("the camera path needs at least one keyframe");
+        p.camera.keys.clear();
+        for (size_t k = 0, m = keys.arraySize(); k < m; ++k) {
+            In key = keys.at(k);
+            CameraKeyframe kf;
+            kf.time = readTime(key);
+            In o = key.at("offset");
+            if (o.arraySize() != 2)
+                o.fail("expected [x, y] (fractions of the frame)");
+            kf.value = {o.at(0).num(), o.at(1).num()};
+            if (key.has("easing"))
+                kf.easing = readEasing(key.at("easing"));
+            p.camera.keys.push_back(kf);
+        }
+        checkSorted(keys, p.camera.keys);
+    }
+    p.background = resolvePath(r.str("background", ""), baseDir);
+    if (r.has("render")) {
+        In s = r.at("render");
+        RenderSettings& rs = p.render;
+        rs.modelFolder = resolvePath(s.str("model", ""), baseDir);
+        rs.checkpoint = resolvePath(s.str("checkpoint", ""), baseDir);
+        rs.editScale = s.num("edit_scale", rs.editScale);
+        rs.amplifySteps = s.intIn("amplify_steps", rs.amplifySteps, 0, 10000);
+        rs.suppressOtherWords = s.boolean("suppress_other_words", rs.suppressOtherWords);
+        rs.shiftStartStep = s.intIn("shift_start_step", rs.shiftStartStep, 0, 10000);
+        rs.shiftSteps = s.intIn("shift_steps", rs.shiftSteps, 0, 10000);
+        std::string lb = s.str("letterbox", "squash");
+        if (lb == "squash")
+            rs.letterbox = Letterbox::Squash;
+        else if (lb == "fit")
+            rs.letterbox = Letterbox::Fit;
+        else
+            s.at("letterbox").fail("expected \"squash\" or \"fit\"");
+    }
+    if (r.has("takes")) {
+        In takes = r.at("takes");
+        for (size_t i = 0, n = takes.arraySize(); i < n; ++i) {
+            In t = takes.at(i);
+            Take take;
+            take.video = resolvePath(t.at("video").str(), baseDir);
+            take.sidecar = resolvePath(t.str("sidecar", ""), baseDir);
+            if (t.has("seed"))
+                take.seed = t.at("seed").uint64();
+            take.createdUtc = t.str("created", "");
+            p.takes.push_back(take);
+        }
+    }
+    return p;
+}
+
+json toJson(const Project& p, const std::string& baseDir) {
+    json j;
+    j["format_version"] = Project::kFormatVersion;
+    j["generator"] = "MotionBooth Studio";
+    const Shot& s = p.shot;
+    j["shot"] = {{"prompt", s.prompt},
+                 {"negative_prompt", s.negativePrompt},
+                 {"frames", s.frames},
+                 {"fps", s.fps},
+                 {"width", s.width},
+                 {"height", s.height},
+                 {"seed", s.seed},
+                 {"steps", s.steps},
+                 {"guidance_scale", s.guidanceScale}};
+    j["subjects"] = json::array();
+    for (const auto& sub : p.subjects) {
+        json photos = json::array();
+        for (const auto& ph : sub.photos) {
+            json o{{"image", storePath(ph.image, baseDir)}};
+            if (!ph.mask.empty())
+                o["mask"] = storePath(ph.mask, baseDir);
+            photos.push_back(o);
+        }
+        j["subjects"].push_back({{"id", sub.id},
+                                 {"class_name", sub.className},
+                                 {"identifier", sub.identifier},
+                                 {"learned", sub.learned},
+                                 {"photos", photos}});
+    }
+    j["box_tracks"] = json::array();
+    for (const auto& t : p.boxTracks) {
+        json keys = json::array();
+        for (const auto& k : t.keys)
+            keys.push_back({{"time", k.time},
+                            {"box", {k.value.x0, k.value.y0, k.value.x1, k.value.y1}},
+                            {"easing", writeEasing(k.easing)}});
+        j["box_tracks"].push_back(
+            {{"subject", t.subjectId}, {"pinned_to_scene", t.pinnedToScene}, {"keyframes", keys}});
+    }
+    json ckeys = json::array();
+    for (const auto& k : p.camera.keys)
+        ckeys.push_back(
+            {{"time", k.time}, {"offset", {k.value.x, k.value.y}}, {"easing", writeEasing(k.easing)}});
+    j["camera"] = {{"keyframes", ckeys}};
+    j["background"] = storePath(p.background, baseDir);
+    const RenderSettings& r = p.render;
+    j["render"] = {{"model", storePath(r.modelFolder, baseDir)},
+                   {"checkpoint", storePath(r.checkpoint, baseDir)},
+                   {"edit_scale", r.editScale},
+                   {"amplify_steps", r.amplifySteps},
+                   {"suppress_other_words", r.suppressOtherWords},
+                   {"shift_start_step", r.shiftStartStep},
+                   {"shift_steps", r.shiftSteps},
+                   {"letterbox", r.letterbox == Letterbox::Fit ? "fit" : "squash"}};
+    j["takes"] = json::array();
+    for (const auto& t : p.takes)
+        j["takes"].push_back({{"video", storePath(t.video, baseDir)},
+                              {"sidecar", storePath(t.sidecar, baseDir)},
+                              {"seed", t.seed},
+                              {"created", t.createdUtc}});
+    return j;
+}
+
+json parseText(const std::string& text, const std::string& file) {
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error& e) {
+        // e.byte is 1-based; say where in the file, not nlohmann's internal id.
+        std::string what = e.what();
+        auto pos = what.find("] ");
+        throw ProjectFileError(
+            file, "", "not valid JSON (" + (pos == std::string::npos ? what : what.substr(pos + 2)) + ")");
+    }
+}
+
+std::string folderOf(const std::string& path) {
+    fs::path abs = fs::absolute(fs::path(path)).lexically_normal();
+    return abs.parent_path().string();
+}
+
+} // namespace
+
+Project projectFromJsonText(const std::string& text, const std::string& file, const std::string& baseDir) {
+    return parse(parseText(text, file), file, baseDir);
+}
+
+std::string projectToJsonText(const Project& project, const std::string& baseDir) {
+    return toJson(project, baseDir).dump(2) + "\n";
+}
+
+Project loadProject(const std::string& path) {
+    std::string text;
+    try {
+        text = readWholeFile(path);
+    } catch (const std::exception& e) {
+        throw ProjectFileError(path, "", std::string("cannot read the project: ") + e.what());
+    }
+    if (text.empty())
+        throw ProjectFileError(path, "", "the file is empty");
+    return projectFromJsonText(text, path, folderOf(path));
+}
+
+void saveProject(const Project& project, const std::string& path) {
+    writeFileAtomically(path, projectToJsonText(project, folderOf(path)));
+}
+
+std::string writeAutosave(const Project& project, const std::string& originalPath,
+                          const std::string& autosaveDir, const std::string& untitledKey) {
+    fs::create_directories(autosaveDir);
+    std::string key =
+        originalPath.empty() ? untitledKey : fs::absolute(originalPath).lexically_normal().string();
+    // A readable, unique file name: the project's stem plus a hash of its full path.
+    std::string stem = originalPath.empty() ? untitledKey : fs::path(originalPath).stem().string();
+    const size_t h = std::hash<std::string>{}(key);
+    char hex[20];
+    std::snprintf(hex, sizeof hex, "%016zx", h);
+    const std::string file = (fs::path(autosaveDir) / (stem + "-" + hex + ".mbproj.autosave")).string();
+    json j = toJson(project, ""); // absolute paths: the copy lives in another folder
+    j["autosave"] = {
+        {"original_path", originalPath.empty() ? "" : fs::absolute(originalPath).lexically_normal().string()},
+        {"saved", utcNow()}};
+    writeFileAtomically(file, j.dump(2) + "\n");
+    return file;
+}
+
+Project readAutosave(const std::string& autosavePath, AutosaveInfo* info) {
+    std::string text;
+    try {
+        text = readWholeFile(autosavePath);
+    } catch (const std::exception& e) {
+        throw ProjectFileError(autosavePath, "", std::string("cannot read the autosave: ") + e.what());
+    }
+    json j = parseText(text, autosavePath);
+    Project p = parse(j, autosavePath, folderOf(autosavePath));
+    if (info) {
+        info->autosavePath = autosavePath;
+        In r(j, "$", autosavePath);
+        In a = r.at("autosave");
+        info->originalPath = a.str("original_path", "");
+        info->savedUtc = a.str("saved", "");
+    }
+    return p;
+}
+
+std::vector<AutosaveInfo> listAutosaves(const std::string& autosaveDir) {
+    std::vector<std::pair<fs::file_time_type, AutosaveInfo>> found;
+    std::error_code ec;
+    if (!fs::is_directory(autosaveDir, ec))
+        return {};
+    for (const auto& e : fs::directory_iterator(autosaveDir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.size() < 16 || name.substr(name.size() - 16) != ".mbproj.autosave")
+            continue;
+        try {
+            AutosaveInfo info;
+            (void)readAutosave(e.path().string(), &info);
+            found.push_back({fs::last_write_time(e.path(), ec), info});
+        } catch (const std::exception&) {
+            // An unreadable autosave is not a recovery candidate.
+        }
+    }
+    std::sort(found.begin(), found.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    std::vector<AutosaveInfo> out;
+    for (auto& f : found)
+        out.push_back(f.second);
+    return out;
+}
+
+Project makeNewProject() {
+    Project p;
+    Subject s;
+    s.id = "subject";
+    s.className = "toy";
+    p.subjects.push_back(s);
+    p.shot.prompt = "a {subject} on the beach";
+    BoxTrack t;
+    t.subjectId = s.id;
+    t.keys.push_back({0.0, {0.1, 0.35, 0.35, 0.85}, Easing::easeInOut()});
+    t.keys.push_back({1.0, {0.65, 0.35, 0.9, 0.85}, Easing::easeInOut()});
+    p.boxTracks.push_back(t);
+    return p;
+}
+
+} // namespace mb

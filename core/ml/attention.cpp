@@ -1,0 +1,171 @@
+#include "ml/attention.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <stdexcept>
+
+#include <torch/torch.h>
+
+namespace mb::ml {
+
+namespace {
+
+std::atomic<int64_t> g_chunkElements{int64_t(1) << 24};
+
+/** A per-thread scratch tensor reused across calls, so big score buffers are not re-faulted every layer. */
+torch::Tensor& scratch(int slot) {
+    thread_local torch::Tensor buffers[3];
+    return buffers[slot];
+}
+
+torch::Tensor scratchOf(int slot, c10::IntArrayRef shape, const torch::TensorOptions& opts) {
+    torch::Tensor& b = scratch(slot);
+    if (!b.defined() || b.device() != opts.device() || b.scalar_type() != opts.dtype().toScalarType() ||
+        b.is_inference() != c10::InferenceMode::is_enabled()) {
+        b = torch::empty(shape, opts);
+    } else {
+        b.resize_(shape); // keeps the storage when it is large enough
+    }
+    return b;
+}
+
+std::string shapeText(c10::IntArrayRef s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.size(); ++i) {
+        out += (i ? ", " : "") + std::to_string(s[i]);
+    }
+    return out + "]";
+}
+
+} // namespace
+
+int64_t attention_chunk_elements() { return g_chunkElements.load(); }
+
+void set_attention_chunk_elements(int64_t elements) {
+    if (elements < 1) {
+        throw std::invalid_argument("attention chunk size must be at least 1 element");
+    }
+    g_chunkElements.store(elements);
+}
+
+torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                   int64_t heads, double scale, const AttentionExtras& extras) {
+    if (q.dim() != 3 || k.dim() != 3 || v.dim() != 3 || k.size(0) != q.size(0) || v.size(0) != q.size(0) ||
+        k.size(1) != v.size(1) || heads < 1 || q.size(2) % heads != 0 || v.size(2) % heads != 0 ||
+        k.size(2) != q.size(2)) {
+        throw std::invalid_argument("multi_head_attention: incompatible shapes q " + shapeText(q.sizes()) +
+                                    ", k " + shapeText(k.sizes()) + ", v " + shapeText(v.sizes()) + " for " +
+                                    std::to_string(heads) + " heads");
+    }
+    const int64_t N = q.size(0), Lq = q.size(1), Lk = k.size(1);
+    const int64_t d = q.size(2) / heads, dv = v.size(2) / heads;
+
+    torch::Tensor bias = extras.bias;
+    if (bias.defined()) {
+        if (bias.dim() != 4 || (bias.size(0) != 1 && bias.size(0) != N) ||
+            (bias.size(1) != 1 && bias.size(1) != heads) || bias.size(2) != Lq || bias.size(3) != Lk) {
+            throw std::invalid_argument("attention logit bias has shape " + shapeText(bias.sizes()) +
+                                        ", expected [1|" + std::to_string(N) + ", 1|" + std::to_string(heads) +
+                                        ", " + std::to_string(Lq) + ", " + std::to_string(Lk) + "]");
+        }
+        if (bias.scalar_type() != q.scalar_type()) {
+            bias = bias.to(q.scalar_type());
+        }
+    }
+    const bool grad = torch::GradMode::is_enabled() &&
+                      (q.requires_grad() || k.requires_grad() || v.requires_grad() ||
+                       (bias.defined() && bias.requires_grad()));
+
+    // Heads-major layouts: q pre-scaled (cheaper than scaling every score; exact when scale is a power of 2).
+    const torch::Tensor qh = (q.reshape({N, Lq, heads, d}).permute({0, 2, 1, 3}) * scale).contiguous();
+    const torch::Tensor kh = k.reshape({N, Lk, heads, d}).permute({0, 2, 1, 3}).contiguous();
+    const torch::Tensor vh = v.reshape({N, Lk, heads, dv}).permute({0, 2, 1, 3}).contiguous();
+
+    const int64_t budget = attention_chunk_elements();
+    const int64_t perRow = heads * Lq * Lk;
+    int64_t rowsPerChunk = N, queriesPerChunk = Lq;
+    if (perRow > budget) {
+        rowsPerChunk = 1;
+        queriesPerChunk = std::max<int64_t>(1, budget / std::max<int64_t>(1, heads * Lk));
+    } else if (N * perRow > budget) {
+        rowsPerChunk = std::max<int64_t>(1, budget / std::max<int64_t>(1, perRow));
+    }
+
+    torch::Tensor out = torch::empty({N, Lq, heads, dv}, q.options());
+    torch::Tensor probsAll;
+    if (extras.probabilities) {
+        probsAll = torch::empty({N, heads, Lq, Lk}, q.options());
+    }
+    const auto softmaxType = extras.upcastSoftmax ? torch::kFloat32 : q.scalar_type();
+
+    for (int64_t b0 = 0; b0 < N; b0 += rowsPerChunk) {
+        const int64_t nb = std::min(rowsPerChunk, N - b0);
+        const torch::Tensor kc = kh.narrow(0, b0, nb).reshape({nb * heads, Lk, d}).transpose(1, 2);
+        const torch::Tensor vc = vh.narrow(0, b0, nb).reshape({nb * heads, Lk, dv});
+        for (int64_t r0 = 0; r0 < Lq; r0 += queriesPerChunk) {
+            const int64_t nr = std::min(queriesPerChunk, Lq - r0);
+            const torch::Tensor qc = qh.narrow(0, b0, nb).narrow(2, r0, nr).reshape({nb * heads, nr, d});
+            torch::Tensor biasChunk;
+            if (bias.defined()) {
+                biasChunk = bias.size(0) == 1 ? bias : bias.narrow(0, b0, nb);
+                biasChunk = biasChunk.narrow(2, r0, nr);
+            }
+            torch::Tensor probs, chunkOut;
+            if (grad) {
+                torch::Tensor scores = torch::bmm(qc, kc);
+                if (biasChunk.defined()) {
+                    scores = (scores.view({nb, heads, nr, Lk}) + biasChunk).view({nb * heads, nr, Lk});
+                }
+                probs = torch::softmax(scores, -1, softmaxType).to(q.scalar_type());
+                chunkOut = torch::bmm(probs, vc);
+            } else {
+                torch::Tensor scores = scratchOf(0, {nb * heads, nr, Lk}, q.options());
+                at::bmm_out(scores, qc, kc);
+                if (biasChunk.defined()) {
+                    scores.view({nb, heads, nr, Lk}).add_(biasChunk);
+                }
+                if (extras.upcastSoftmax && q.scalar_type() != torch::kFloat32) {
+                    probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+                } else {
+                    probs = scratchOf(1, {nb * heads, nr, Lk}, q.options());
+                    at::_softmax_out(probs, scores, -1, false);
+                }
+                chunkOut = scratchOf(2, {nb * heads, nr, dv}, q.options());
+                at::bmm_out(chunkOut, probs, vc);
+            }
+            if (probsAll.defined()) {
+                probsAll.narrow(0, b0, nb).narrow(2, r0, nr).copy_(probs.view({nb, heads, nr, Lk}));
+            }
+            out.narrow(0, b0, nb).narrow(1, r0, nr).copy_(chunkOut.view({nb, heads, nr, dv}).permute({0, 2, 1, 3}));
+        }
+    }
+    if (extras.probabilities) {
+        *extras.probabilities = probsAll;
+    }
+    return out.view({N, Lq, heads * dv});
+}
+
+AttentionImpl::AttentionImpl(int64_t queryDim, int64_t contextDim, int64_t heads, int64_t headDim, bool qkvBias)
+    : m_heads(heads), m_headDim(headDim) {
+    const int64_t inner = heads * headDim;
+    const int64_t ctx = contextDim > 0 ? contextDim : queryDim;
+    to_q = register_module("to_q", torch::nn::Linear(torch::nn::LinearOptions(queryDim, inner).bias(qkvBias)));
+    to_k = register_module("to_k", torch::nn::Linear(torch::nn::LinearOptions(ctx, inner).bias(qkvBias)));
+    to_v = register_module("to_v", torch::nn::Linear(torch::nn::LinearOptions(ctx, inner).bias(qkvBias)));
+    m_out = torch::nn::Linear(torch::nn::LinearOptions(inner, queryDim).bias(true));
+    to_out = register_module("to_out", torch::nn::ModuleList(m_out)); // key "to_out.0" (dropout has no weights)
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& context,
+                                     const AttentionExtras& extras) {
+    const torch::Tensor& ctx = context.defined() ? context : x;
+    const torch::Tensor q = to_q(x);
+    const torch::Tensor k = to_k(ctx);
+    const torch::Tensor v = to_v(ctx);
+    const torch::Tensor o = multi_head_attention(q, k, v, m_heads, 1.0 / std::sqrt(static_cast<double>(m_headDim)),
+                                                 extras);
+    return m_out(o);
+}
+
+} // namespace mb::ml

@@ -1,0 +1,84 @@
+#include "ml/threads.h"
+
+#include <algorithm>
+#include <sstream>
+#include <thread>
+
+#include <dlfcn.h>
+
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+namespace mb::ml {
+
+namespace {
+
+/** Finds a symbol in what is already loaded: the global scope first, then OpenBLAS by soname. */
+void* findLoadedSymbol(const char* name) {
+    if (void* sym = dlsym(RTLD_DEFAULT, name)) {
+        return sym;
+    }
+    for (const char* lib : {"libopenblas.so.0", "libblas.so.3", "libopenblasp-r0.3.21.so"}) {
+        // RTLD_NOLOAD: only look at a library the process already uses, never load a second BLAS.
+        if (void* handle = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD)) {
+            void* sym = dlsym(handle, name);
+            dlclose(handle); // drops only the reference RTLD_NOLOAD added
+            if (sym) {
+                return sym;
+            }
+        }
+    }
+    return nullptr;
+}
+
+using SetThreadsFn = void (*)(int);
+using GetThreadsFn = int (*)();
+using GetConfigFn = char* (*)();
+using GetCoreFn = char* (*)();
+
+} // namespace
+
+ThreadConfig current_threads() {
+    ThreadConfig c;
+    c.torchThreads = at::get_num_threads();
+    if (auto get = reinterpret_cast<GetThreadsFn>(findLoadedSymbol("openblas_get_num_threads"))) {
+        c.blasThreads = get();
+        c.openblasFound = true;
+    }
+    return c;
+}
+
+ThreadConfig configure_threads(int n) {
+    if (n <= 0) {
+        n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    }
+    at::set_num_threads(n);
+    if (auto ompSet = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("omp_set_num_threads"))) {
+        ompSet(n);
+    }
+    if (auto blasSet = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"))) {
+        blasSet(n);
+    }
+    return current_threads();
+}
+
+std::string runtime_description() {
+    std::ostringstream s;
+    s << "LibTorch " << TORCH_VERSION_MAJOR << '.' << TORCH_VERSION_MINOR << '.' << TORCH_VERSION_PATCH;
+    const ThreadConfig c = current_threads();
+    auto config = reinterpret_cast<GetConfigFn>(findLoadedSymbol("openblas_get_config"));
+    auto core = reinterpret_cast<GetCoreFn>(findLoadedSymbol("openblas_get_corename"));
+    if (config) {
+        s << "; BLAS " << config();
+        if (core) {
+            s << " (core " << core() << ")";
+        }
+        s << ", " << c.blasThreads << " threads";
+    } else {
+        s << "; BLAS: no OpenBLAS loaded (LibTorch's own)";
+    }
+    s << "; intra-op threads " << c.torchThreads;
+    return s.str();
+}
+
+} // namespace mb::ml

@@ -1,0 +1,39 @@
+#pragma once
+/**
+ * \file threads.h
+ * \brief One place to size every CPU thread pool the ML code uses, and to describe the runtime.
+ *
+ * LibTorch's at::set_num_threads sizes its own intra-op pool, but on Debian the matrix products go through
+ * libblas.so.3 → OpenBLAS, whose pool is separate and defaults to all cores (ruling 23). configure_threads
+ * sets both: OpenBLAS through `openblas_set_num_threads`, looked up at run time with dlsym so the code also
+ * builds and runs where LibTorch brings its own BLAS (MKL) or none. Renders are bit-identical only for a
+ * fixed thread count on the same build, so sidecars record runtime_description().
+ * No torch headers here: ui code may include this file.
+ */
+#include <string>
+
+namespace mb::ml {
+
+/** What configure_threads did. */
+struct ThreadConfig {
+    int torchThreads = 0;       ///< at::get_num_threads() afterwards
+    int blasThreads = -1;       ///< OpenBLAS pool size afterwards; -1 when no OpenBLAS is loaded
+    bool openblasFound = false; ///< openblas_set_num_threads was found and called
+};
+
+/**
+ * Sets LibTorch's intra-op threads and OpenBLAS's pool to `n` (n ≥ 1; n ≤ 0 means "all hardware threads").
+ * Also sets the OpenMP default (omp_set_num_threads, via dlsym) used by LibTorch's parallel_for.
+ */
+ThreadConfig configure_threads(int n);
+
+/** Current thread counts without changing anything. */
+ThreadConfig current_threads();
+
+/**
+ * One line describing the numeric runtime for sidecars, e.g.
+ * "LibTorch 1.13.0; BLAS OpenBLAS 0.3.21 DYNAMIC_ARCH ... (SkylakeX), 2 threads; intra-op threads 2".
+ */
+std::string runtime_description();
+
+} // namespace mb::ml

@@ -1,0 +1,40 @@
+#pragma once
+/**
+ * \file app_settings.h
+ * \brief The editor's preferences, kept with QSettings: model folder, threads, device, autosave interval,
+ *        language, recent projects.
+ */
+#include <QString>
+#include <QStringList>
+
+namespace mb::ui {
+
+class AppSettings {
+public:
+    static constexpr int kMaxRecentFiles = 10;
+
+    static QString modelFolder();
+    static void setModelFolder(const QString& folder);
+    /** Worker threads for rendering and training; 0 = one per core. */
+    static int threads();
+    static void setThreads(int threads);
+    /** "cpu" or "cuda". */
+    static QString device();
+    static void setDevice(const QString& device);
+    static int autosaveIntervalSeconds();
+    static void setAutosaveIntervalSeconds(int seconds);
+    /** Language code ("de", "ko", "en") or empty for the system locale. */
+    static QString language();
+    static void setLanguage(const QString& code);
+
+    static QStringList recentFiles();
+    /** Puts `path` first in the recent list (no duplicates, at most kMaxRecentFiles). */
+    static void addRecentFile(const QString& path);
+    static void removeRecentFile(const QString& path);
+    static void clearRecentFiles();
+
+    /** Where autosave copies are kept (created on first autosave). */
+    static QString autosaveFolder();
+};
+
+} // namespace mb::ui

@@ -1,0 +1,103 @@
+#pragma once
+/**
+ * \file main_window.h
+ * \brief The editor window: the stage in the centre; timeline, curves, properties, subjects, preview and
+ *        history as docks; menus, toolbars and shortcuts; open/save/recent files, autosave and recovery.
+ *
+ * Shortcuts: Space play/pause, Left/Right step frames, Home/End first/last frame, K add keyframe, Del delete
+ * keyframe, V select tool, B box tool, O onion skin, Ctrl+Z/Ctrl+Shift+Z undo/redo, Ctrl+E export.
+ */
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QMenu;
+
+namespace mb::ui {
+
+class Autosaver;
+class CurvesPanel;
+class PlaybackController;
+class PreviewRenderer;
+class PreviewWidget;
+class ProjectDocument;
+class ShotPanel;
+class StageView;
+class SubjectPanel;
+class TimelineWidget;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    /** `autosaveFolder` empty = AppSettings::autosaveFolder(). */
+    explicit MainWindow(QWidget* parent = nullptr, const QString& autosaveFolder = QString());
+    ~MainWindow() override;
+
+    ProjectDocument* document() const { return m_document; }
+    StageView* stage() const { return m_stage; }
+    TimelineWidget* timeline() const { return m_timeline; }
+    CurvesPanel* curves() const { return m_curves; }
+    ShotPanel* shotPanel() const { return m_shotPanel; }
+    SubjectPanel* subjectPanel() const { return m_subjectPanel; }
+    PreviewWidget* previewWidget() const { return m_previewWidget; }
+    PreviewRenderer* previewRenderer() const { return m_previewRenderer; }
+    PlaybackController* playback() const { return m_playback; }
+    Autosaver* autosaver() const { return m_autosaver; }
+
+    /** Opens a project file; on failure shows (or, with `quiet`, only returns) the error. */
+    bool openProject(const QString& path, bool quiet = false, QString* error = nullptr);
+    /** Saves to the current file (Save As when there is none). */
+    bool save();
+    /** Saves under `path`, or asks for one when empty. */
+    bool saveAs(const QString& path = QString());
+    /** Offers the autosave copies of sessions that did not close cleanly. Returns true if one was recovered. */
+    bool offerRecovery();
+    /** Asks to save unsaved changes; false when the user cancels. */
+    bool maybeSave();
+
+public Q_SLOTS:
+    void newProject();
+    void openDialog();
+    void showExportDialog();
+    void showPreferences();
+    void addKeyframe();
+    void deleteKeyframe();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBars();
+    void createDocks();
+    void createStatusBar();
+    void updateTitle();
+    void updateRecentMenu();
+    void updateFrameLabel();
+    QAction* makeAction(const QString& text, const QString& icon, const QKeySequence& shortcut, const QString& tip);
+
+    ProjectDocument* m_document;
+    PreviewRenderer* m_previewRenderer;
+    PlaybackController* m_playback;
+    Autosaver* m_autosaver;
+    StageView* m_stage;
+    TimelineWidget* m_timeline = nullptr;
+    CurvesPanel* m_curves = nullptr;
+    ShotPanel* m_shotPanel = nullptr;
+    SubjectPanel* m_subjectPanel = nullptr;
+    PreviewWidget* m_previewWidget = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QLabel* m_frameLabel = nullptr;
+    QLabel* m_hoverLabel = nullptr;
+
+    QAction *m_newAction, *m_openAction, *m_saveAction, *m_saveAsAction, *m_exportAction, *m_prefsAction,
+        *m_quitAction;
+    QAction *m_undoAction, *m_redoAction, *m_copyKeyAction, *m_pasteKeyAction, *m_addKeyAction, *m_deleteKeyAction;
+    QAction *m_selectToolAction, *m_boxToolAction, *m_onionAction, *m_pathsAction, *m_snapAction, *m_cameraAction,
+        *m_animaticAction;
+    QAction *m_playAction, *m_nextFrameAction, *m_prevFrameAction, *m_startAction, *m_endAction, *m_loopAction;
+};
+
+} // namespace mb::ui
