@@ -214,12 +214,12 @@ ClipTextOutput ClipTextModelImpl::forward(const torch::Tensor& input_ids, const 
     return text_model->forward(ids, attention_mask, output_hidden_states);
 }
 
-ClipTextModel load_clip_text_model(const std::string& componentDir, KeyReport* report) {
+ClipTextModel load_clip_text_model(const std::string& componentDir, KeyReport* report, const std::string& variant) {
     const nlohmann::json cfg = read_component_config(componentDir);
     ClipTextModel model(ClipTextConfig::from_json(cfg, componentDir + "/config.json"));
     LoadOptions options;
     options.requireComplete = true;
-    KeyReport r = load_component_weights(*model, componentDir, options);
+    KeyReport r = load_component_weights(*model, componentDir, options, variant);
     model->eval();
     if (report)
         *report = std::move(r);

@@ -147,8 +147,10 @@ TORCH_MODULE(ClipTextModel);
  * Builds a ClipTextModel from a transformers text_encoder folder (config.json + model.safetensors), in
  * eval mode, float32 (fp16/bf16 weights are up-cast). Every key must match (a missing, unexpected or
  * mis-shaped key throws std::runtime_error naming the folder and keys; the legacy `position_ids` buffer is
- * ignored). When `report` is given it receives the loader's key report.
+ * ignored). When `report` is given it receives the loader's key report. `variant` picks e.g. the
+ * `model.fp16.safetensors` weights.
  */
-ClipTextModel load_clip_text_model(const std::string& componentDir, KeyReport* report = nullptr);
+ClipTextModel load_clip_text_model(const std::string& componentDir, KeyReport* report = nullptr,
+                                   const std::string& variant = {});
 
 } // namespace mb::ml
