@@ -1,4 +1,1225 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
+<context>
+    <name>Autosaver</name>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>Automatisches Speichern fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CurvesPanel</name>
+    <message>
+        <source>Curves</source>
+        <translation>Kurven</translation>
+    </message>
+    <message>
+        <source>Frame</source>
+        <translation>Bild</translation>
+    </message>
+    <message>
+        <source>% of frame</source>
+        <translation>% des Bildes</translation>
+    </message>
+    <message>
+        <source>Box centre x</source>
+        <translation>Box-Mitte x</translation>
+    </message>
+    <message>
+        <source>Box centre y</source>
+        <translation>Box-Mitte y</translation>
+    </message>
+    <message>
+        <source>Box width</source>
+        <translation>Box-Breite</translation>
+    </message>
+    <message>
+        <source>Box height</source>
+        <translation>Box-Höhe</translation>
+    </message>
+    <message>
+        <source>Camera x</source>
+        <translation>Kamera x</translation>
+    </message>
+    <message>
+        <source>Camera y</source>
+        <translation>Kamera y</translation>
+    </message>
+    <message>
+        <source>Edit camera curve</source>
+        <translation>Kamerakurve bearbeiten</translation>
+    </message>
+    <message>
+        <source>Edit box curve</source>
+        <translation>Box-Kurve bearbeiten</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export Animatic</source>
+        <translation>Animatic exportieren</translation>
+    </message>
+    <message>
+        <source>MP4 video (H.264, yuv420p)</source>
+        <translation>MP4-Video (H.264, yuv420p)</translation>
+    </message>
+    <message>
+        <source>PNG sequence</source>
+        <translation>PNG-Folge</translation>
+    </message>
+    <message>
+        <source>Animated GIF</source>
+        <translation>Animiertes GIF</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>High quality (CRF 18)</source>
+        <translation>Hohe Qualität (CRF 18)</translation>
+    </message>
+    <message>
+        <source>Standard (CRF 23)</source>
+        <translation>Standard (CRF 23)</translation>
+    </message>
+    <message>
+        <source>Small file (CRF 28)</source>
+        <translation>Kleine Datei (CRF 28)</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Qualität</translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <source>Frame rate</source>
+        <translation>Bildrate</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 × %2 px, %n frame(s)</source>
+        <translation>
+            <numerusform>%1 × %2 px, %n Bild</numerusform>
+            <numerusform>%1 × %2 px, %n Bilder</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Cancel Export</source>
+        <translation>Export abbrechen</translation>
+    </message>
+    <message>
+        <source>Folder for the PNG frames</source>
+        <translation>Ordner für die PNG-Bilder</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>Exportieren nach</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4-Video (*.mp4)</translation>
+    </message>
+    <message>
+        <source>GIF (*.gif)</source>
+        <translation>GIF (*.gif)</translation>
+    </message>
+    <message>
+        <source>Choose where to export first.</source>
+        <translation>Wählen Sie zuerst das Exportziel.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Wird exportiert…</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exportiert nach %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Export failed.&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Export fehlgeschlagen.&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>Export abgebrochen; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+</context>
+<context>
+    <name>ExportJob</name>
+    <message>
+        <source>No output path chosen</source>
+        <translation>Kein Ausgabepfad gewählt</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Autosaved at %1</source>
+        <translation>Automatisch gespeichert um %1</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>&amp;Neu</translation>
+    </message>
+    <message>
+        <source>Start a new project</source>
+        <translation>Ein neues Projekt beginnen</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>Ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open a project</source>
+        <translation>Ein Projekt öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save the project</source>
+        <translation>Das Projekt speichern</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>Speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <source>Save under a new name</source>
+        <translation>Unter neuem Namen speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>Export the animatic as MP4, PNG sequence or GIF</source>
+        <translation>Das Animatic als MP4, PNG-Folge oder GIF exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Ctrl+,</source>
+        <translation>Ctrl+,</translation>
+    </message>
+    <message>
+        <source>Model folder, threads, device, autosave, language</source>
+        <translation>Modellordner, Threads, Gerät, automatisches Speichern, Sprache</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Quit MotionBooth Studio</source>
+        <translation>MotionBooth Studio beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>Ctrl+Y</source>
+        <translation>Ctrl+Y</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Keyframe</source>
+        <translation>Schlüsselbild &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected keyframe</source>
+        <translation>Das gewählte Schlüsselbild kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Paste Keyframe</source>
+        <translation>Schlüsselbild &amp;einfügen</translation>
+    </message>
+    <message>
+        <source>Paste the keyframe at the playhead</source>
+        <translation>Das Schlüsselbild am Abspielkopf einfügen</translation>
+    </message>
+    <message>
+        <source>Add &amp;Keyframe</source>
+        <translation>&amp;Schlüsselbild hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a keyframe at the playhead on the selected track</source>
+        <translation>Ein Schlüsselbild am Abspielkopf in der gewählten Spur hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Keyframe</source>
+        <translation>Schlüsselbild &amp;löschen</translation>
+    </message>
+    <message>
+        <source>Delete the selected keyframe</source>
+        <translation>Das gewählte Schlüsselbild löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Select</source>
+        <translation>&amp;Auswählen</translation>
+    </message>
+    <message>
+        <source>Select, move and resize boxes</source>
+        <translation>Boxen auswählen, verschieben und skalieren</translation>
+    </message>
+    <message>
+        <source>Draw &amp;Box</source>
+        <translation>&amp;Box zeichnen</translation>
+    </message>
+    <message>
+        <source>Draw a subject box (Ctrl+drag works with any tool)</source>
+        <translation>Eine Motivbox zeichnen (Strg+Ziehen geht mit jedem Werkzeug)</translation>
+    </message>
+    <message>
+        <source>&amp;Onion Skin</source>
+        <translation>&amp;Zwiebelschicht</translation>
+    </message>
+    <message>
+        <source>Show ghosts of the neighbouring frames&apos; boxes</source>
+        <translation>Geisterbilder der Boxen benachbarter Bilder zeigen</translation>
+    </message>
+    <message>
+        <source>Motion &amp;Paths</source>
+        <translation>Bewegungs&amp;pfade</translation>
+    </message>
+    <message>
+        <source>Show each box centre&apos;s path with one dot per frame</source>
+        <translation>Den Pfad jeder Box-Mitte mit einem Punkt pro Bild zeigen</translation>
+    </message>
+    <message>
+        <source>S&amp;napping</source>
+        <translation>&amp;Einrasten</translation>
+    </message>
+    <message>
+        <source>Shift+S</source>
+        <translation>Shift+S</translation>
+    </message>
+    <message>
+        <source>Snap box edges to the frame, thirds and other boxes (hold Alt to override)</source>
+        <translation>Boxkanten am Bild, an Dritteln und anderen Boxen einrasten (Alt hält es auf)</translation>
+    </message>
+    <message>
+        <source>&amp;Camera Arrow</source>
+        <translation>&amp;Kamerapfeil</translation>
+    </message>
+    <message>
+        <source>Show the camera pan arrow; drag its tip to set the pan</source>
+        <translation>Den Kameraschwenk-Pfeil zeigen; seine Spitze ziehen, um den Schwenk zu setzen</translation>
+    </message>
+    <message>
+        <source>&amp;Animatic Behind Stage</source>
+        <translation>&amp;Animatic hinter der Bühne</translation>
+    </message>
+    <message>
+        <source>Draw the live animatic behind the boxes</source>
+        <translation>Das Live-Animatic hinter den Boxen zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>&amp;Abspielen</translation>
+    </message>
+    <message>
+        <source>Play / pause</source>
+        <translation>Abspielen / Pause</translation>
+    </message>
+    <message>
+        <source>&amp;Next Frame</source>
+        <translation>&amp;Nächstes Bild</translation>
+    </message>
+    <message>
+        <source>Next frame</source>
+        <translation>Nächstes Bild</translation>
+    </message>
+    <message>
+        <source>P&amp;revious Frame</source>
+        <translation>&amp;Vorheriges Bild</translation>
+    </message>
+    <message>
+        <source>Previous frame</source>
+        <translation>Vorheriges Bild</translation>
+    </message>
+    <message>
+        <source>&amp;First Frame</source>
+        <translation>&amp;Erstes Bild</translation>
+    </message>
+    <message>
+        <source>Go to the first frame</source>
+        <translation>Zum ersten Bild</translation>
+    </message>
+    <message>
+        <source>&amp;Last Frame</source>
+        <translation>&amp;Letztes Bild</translation>
+    </message>
+    <message>
+        <source>Go to the last frame</source>
+        <translation>Zum letzten Bild</translation>
+    </message>
+    <message>
+        <source>&amp;Loop</source>
+        <translation>&amp;Schleife</translation>
+    </message>
+    <message>
+        <source>Loop playback</source>
+        <translation>Wiedergabe wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>Kurven</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Properties</source>
+        <translation>Eigenschaften</translation>
+    </message>
+    <message>
+        <source>Subjects</source>
+        <translation>Motive</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>&lt;opened&gt;</source>
+        <translation>&lt;geöffnet&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Stage</source>
+        <translation>&amp;Bühne</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>&amp;Wiedergabe</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About MotionBooth Studio</source>
+        <translation>Ü&amp;ber MotionBooth Studio</translation>
+    </message>
+    <message>
+        <source>About MotionBooth Studio</source>
+        <translation>Über MotionBooth Studio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;MotionBooth Studio %1&lt;/h3&gt;&lt;p&gt;Customised text-to-video with box-controlled subject motion and camera pans.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;MotionBooth Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Text-zu-Video-Erzeugung mit Boxen für Motivbewegung und Kameraschwenks.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message>
+        <source>x %1%  y %2%</source>
+        <translation>x %1 %  y %2 %</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>%1[*] — MotionBooth Studio</source>
+        <translation>%1[*] — MotionBooth Studio</translation>
+    </message>
+    <message>
+        <source>Frame %1 / %2  •  %3 fps</source>
+        <translation>Bild %1 / %2  •  %3 fps</translation>
+    </message>
+    <message>
+        <source>No recent projects</source>
+        <translation>Keine zuletzt geöffneten Projekte</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>Liste leeren</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <source>MotionBooth projects (*.mbproj)</source>
+        <translation>MotionBooth-Projekte (*.mbproj)</translation>
+    </message>
+    <message>
+        <source>Cannot open project</source>
+        <translation>Projekt kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>%1 could not be opened:
+
+%2</source>
+        <translation>%1 konnte nicht geöffnet werden:
+
+%2</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <source>Save Project</source>
+        <translation>Projekt speichern</translation>
+    </message>
+    <message>
+        <source>Cannot save project</source>
+        <translation>Projekt kann nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Ungesicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1?</source>
+        <translation>Änderungen an %1 speichern?</translation>
+    </message>
+    <message>
+        <source>an unsaved project</source>
+        <translation>ein ungespeichertes Projekt</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work?</source>
+        <translation>Ungesicherte Arbeit wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>MotionBooth Studio did not close cleanly. An autosave of %1 from %2 exists.
+
+Recover it?</source>
+        <translation>MotionBooth Studio wurde nicht ordnungsgemäß beendet. Es gibt eine automatische Sicherung von %1 vom %2.
+
+Wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Später</translation>
+    </message>
+    <message>
+        <source>Recovery failed</source>
+        <translation>Wiederherstellung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Recovered; save to keep the changes</source>
+        <translation>Wiederhergestellt; speichern Sie, um die Änderungen zu behalten</translation>
+    </message>
+    <message>
+        <source>There is a keyframe on this frame already</source>
+        <translation>Auf diesem Bild gibt es schon ein Schlüsselbild</translation>
+    </message>
+    <message>
+        <source>Select a keyframe in the timeline first (a track keeps its last key)</source>
+        <translation>Wählen Sie zuerst ein Schlüsselbild in der Zeitleiste (eine Spur behält ihren letzten Schlüssel)</translation>
+    </message>
+</context>
+<context>
+    <name>MaskEditor</name>
+    <message>
+        <source>Mask editor</source>
+        <translation>Masken-Editor</translation>
+    </message>
+    <message>
+        <source>Select a photo to see and edit its mask</source>
+        <translation>Wählen Sie ein Foto, um seine Maske zu sehen und zu bearbeiten</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryStatusLabel</name>
+    <message>
+        <source>Memory used by MotionBooth Studio / memory still available on this machine</source>
+        <translation>Von MotionBooth Studio belegter Speicher / auf diesem Rechner noch verfügbarer Speicher</translation>
+    </message>
+    <message>
+        <source>Memory %1</source>
+        <translation>Speicher %1</translation>
+    </message>
+    <message>
+        <source> (%1 free)</source>
+        <translation> (%1 frei)</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewWidget</name>
+    <message>
+        <source>Animatic preview</source>
+        <translation>Animatic-Vorschau</translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation>Keine Vorschau</translation>
+    </message>
+    <message>
+        <source>%1  •  %2 ms</source>
+        <translation>%1  •  %2 ms</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectDocument</name>
+    <message>
+        <source>Untitled</source>
+        <translation>Unbenannt</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Built-in default model</source>
+        <translation>Eingebautes Standardmodell</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <source>Choose a diffusers model folder</source>
+        <translation>Einen Diffusers-Modellordner wählen</translation>
+    </message>
+    <message>
+        <source>Automatic (%1)</source>
+        <translation>Automatisch (%1)</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Threads</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA-GPU</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Autosave every</source>
+        <translation>Automatisch speichern alle</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>Die Sprache wechselt beim nächsten Start.</translation>
+    </message>
+</context>
+<context>
+    <name>ShotPanel</name>
+    <message>
+        <source>Shot</source>
+        <translation>Einstellung</translation>
+    </message>
+    <message>
+        <source>a {subject} running on the beach</source>
+        <translation>a {subject} running on the beach</translation>
+    </message>
+    <message>
+        <source>Text prompt. Write {id} where a subject goes, e.g. {subject}.</source>
+        <translation>Text-Prompt. Schreiben Sie {id}, wo ein Motiv hingehört, z. B. {subject}.</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>blurry, low quality</source>
+        <translation>blurry, low quality</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>Negativ</translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation> Bilder</translation>
+    </message>
+    <message>
+        <source>Clip length L. Keyframes keep their relative time when it changes.</source>
+        <translation>Cliplänge L. Schlüsselbilder behalten ihre relative Zeit, wenn sie sich ändert.</translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Länge</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Benutzerdefiniert</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Must be a multiple of the model&apos;s VAE scale factor (8 for Zeroscope).</source>
+        <translation>Muss ein Vielfaches des VAE-Skalierungsfaktors des Modells sein (8 bei Zeroscope).</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Zufällig</translation>
+    </message>
+    <message>
+        <source>Pick a new random seed</source>
+        <translation>Einen neuen zufälligen Seed wählen</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidance</translation>
+    </message>
+    <message>
+        <source>Camera pan</source>
+        <translation>Kameraschwenk</translation>
+    </message>
+    <message>
+        <source>How far the view travels right over the whole clip, in % of the frame width</source>
+        <translation>Wie weit sich die Ansicht über den ganzen Clip nach rechts bewegt, in % der Bildbreite</translation>
+    </message>
+    <message>
+        <source>How far the view travels down over the whole clip, in % of the frame height</source>
+        <translation>Wie weit sich die Ansicht über den ganzen Clip nach unten bewegt, in % der Bildhöhe</translation>
+    </message>
+    <message>
+        <source>Horizontal</source>
+        <translation>Horizontal</translation>
+    </message>
+    <message>
+        <source>Vertical</source>
+        <translation>Vertikal</translation>
+    </message>
+    <message>
+        <source>Static camera</source>
+        <translation>Statische Kamera</translation>
+    </message>
+    <message>
+        <source>Selected box track</source>
+        <translation>Gewählte Boxspur</translation>
+    </message>
+    <message>
+        <source>Pinned to the scene (moves with the camera)</source>
+        <translation>An die Szene geheftet (bewegt sich mit der Kamera)</translation>
+    </message>
+    <message>
+        <source>Change length</source>
+        <translation>Länge ändern</translation>
+    </message>
+    <message>
+        <source>Change frame rate</source>
+        <translation>Bildrate ändern</translation>
+    </message>
+    <message>
+        <source>Change size</source>
+        <translation>Größe ändern</translation>
+    </message>
+    <message>
+        <source>Change seed</source>
+        <translation>Seed ändern</translation>
+    </message>
+    <message>
+        <source>Change steps</source>
+        <translation>Schritte ändern</translation>
+    </message>
+    <message>
+        <source>Change guidance</source>
+        <translation>Guidance ändern</translation>
+    </message>
+    <message>
+        <source>Edit prompt</source>
+        <translation>Prompt bearbeiten</translation>
+    </message>
+    <message>
+        <source>Edit negative prompt</source>
+        <translation>Negativ-Prompt bearbeiten</translation>
+    </message>
+    <message>
+        <source>Pin box to scene</source>
+        <translation>Box an die Szene heften</translation>
+    </message>
+    <message>
+        <source>Set camera pan</source>
+        <translation>Kameraschwenk setzen</translation>
+    </message>
+    <message>
+        <source>Model sees: %1</source>
+        <translation>Das Modell sieht: %1</translation>
+    </message>
+</context>
+<context>
+    <name>StageView</name>
+    <message>
+        <source>Stage</source>
+        <translation>Bühne</translation>
+    </message>
+    <message>
+        <source>The output frame with subject boxes, motion paths and the camera pan arrow</source>
+        <translation>Das Ausgabebild mit Motivboxen, Bewegungspfaden und dem Kameraschwenk-Pfeil</translation>
+    </message>
+    <message>
+        <source>Draw box</source>
+        <translation>Box zeichnen</translation>
+    </message>
+    <message>
+        <source>Move box</source>
+        <translation>Box verschieben</translation>
+    </message>
+    <message>
+        <source>Resize box</source>
+        <translation>Boxgröße ändern</translation>
+    </message>
+    <message>
+        <source>Set camera pan</source>
+        <translation>Kameraschwenk setzen</translation>
+    </message>
+    <message>
+        <source>Camera pan %1%, %2%</source>
+        <translation>Kameraschwenk %1 %, %2 %</translation>
+    </message>
+    <message>
+        <source>Frame %1 / %2</source>
+        <translation>Bild %1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>SubjectPanel</name>
+    <message>
+        <source>Subjects</source>
+        <translation>Motive</translation>
+    </message>
+    <message>
+        <source>Add a subject</source>
+        <translation>Ein Motiv hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove the selected subject and its box track</source>
+        <translation>Das gewählte Motiv und seine Boxspur entfernen</translation>
+    </message>
+    <message>
+        <source>e.g. toy robot</source>
+        <translation>z. B. toy robot</translation>
+    </message>
+    <message>
+        <source>The prompt refers to the subject as {id}</source>
+        <translation>Der Prompt nennt das Motiv {id}</translation>
+    </message>
+    <message>
+        <source>Rare single-token word that names the learned subject (sks first)</source>
+        <translation>Seltenes Ein-Token-Wort, das das gelernte Motiv benennt (zuerst sks)</translation>
+    </message>
+    <message>
+        <source>Learn from the photos</source>
+        <translation>Aus den Fotos lernen</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Kennung</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Bezeichner</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Fotos</translation>
+    </message>
+    <message>
+        <source>Add Photos…</source>
+        <translation>Fotos hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Remove the selected photo</source>
+        <translation>Das gewählte Foto entfernen</translation>
+    </message>
+    <message>
+        <source>Auto-Mask</source>
+        <translation>Auto-Maske</translation>
+    </message>
+    <message>
+        <source>Find the subject in every photo (GrabCut, runs in the background)</source>
+        <translation>Das Motiv in jedem Foto finden (GrabCut, läuft im Hintergrund)</translation>
+    </message>
+    <message>
+        <source>Brush: paint what belongs to the subject</source>
+        <translation>Pinsel: malen, was zum Motiv gehört</translation>
+    </message>
+    <message>
+        <source>Eraser: remove part of the mask</source>
+        <translation>Radierer: einen Teil der Maske entfernen</translation>
+    </message>
+    <message>
+        <source>Rectangle: re-segment inside a box</source>
+        <translation>Rechteck: innerhalb eines Rahmens neu segmentieren</translation>
+    </message>
+    <message>
+        <source>Brush size</source>
+        <translation>Pinselgröße</translation>
+    </message>
+    <message>
+        <source>Refine</source>
+        <translation>Verfeinern</translation>
+    </message>
+    <message>
+        <source>Re-segment with GrabCut, taking the brush strokes as certain</source>
+        <translation>Mit GrabCut neu segmentieren, Pinselstriche gelten als sicher</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Add Photos</source>
+        <translation>Fotos hinzufügen</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n Foto</numerusform>
+            <numerusform>%n Fotos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>
+No mask yet</source>
+        <translation>
+Noch keine Maske</translation>
+    </message>
+    <message>
+        <source>
+Mask: %1</source>
+        <translation>
+Maske: %1</translation>
+    </message>
+    <message>
+        <source>Add a subject, then drop its photos here.</source>
+        <translation>Fügen Sie ein Motiv hinzu und ziehen Sie dann seine Fotos hierher.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Mask covers %1% of the photo</source>
+        <translation>Die Maske deckt %1 % des Fotos ab</translation>
+    </message>
+    <message>
+        <source>object</source>
+        <translation>object</translation>
+    </message>
+    <message>
+        <source>Add subject</source>
+        <translation>Motiv hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove subject</source>
+        <translation>Motiv entfernen</translation>
+    </message>
+    <message>
+        <source>The id %1 is taken</source>
+        <translation>Die Kennung %1 ist vergeben</translation>
+    </message>
+    <message>
+        <source>Edit subject</source>
+        <translation>Motiv bearbeiten</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n photo(s)</source>
+        <translation>
+            <numerusform>%n Foto hinzufügen</numerusform>
+            <numerusform>%n Fotos hinzufügen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove photo</source>
+        <translation>Foto entfernen</translation>
+    </message>
+    <message>
+        <source>%1: %p%</source>
+        <translation>%1: %p%</translation>
+    </message>
+    <message>
+        <source>Refine mask</source>
+        <translation>Maske verfeinern</translation>
+    </message>
+    <message>
+        <source>Auto-mask</source>
+        <translation>Auto-Maske</translation>
+    </message>
+    <message>
+        <source>Masked %1 in %2 s</source>
+        <translation>%1 in %2 s maskiert</translation>
+    </message>
+    <message>
+        <source>Masking %1 failed: %2</source>
+        <translation>Maskieren von %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Masking cancelled</source>
+        <translation>Maskieren abgebrochen</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Erase mask</source>
+        <translation>Maske radieren</translation>
+    </message>
+    <message>
+        <source>Paint mask</source>
+        <translation>Maske malen</translation>
+    </message>
+    <message>
+        <source>Drop 3–10 photos of the subject here.</source>
+        <translation>Ziehen Sie 3–10 Fotos des Motivs hierher.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s): 3–10 are recommended.</source>
+        <translation>
+            <numerusform>%n Foto: 3–10 werden empfohlen.</numerusform>
+            <numerusform>%n Fotos: 3–10 werden empfohlen.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <source>hold</source>
+        <translation>halten</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>linear</translation>
+    </message>
+    <message>
+        <source>ease in</source>
+        <translation>sanft an</translation>
+    </message>
+    <message>
+        <source>ease out</source>
+        <translation>sanft aus</translation>
+    </message>
+    <message>
+        <source>ease in-out</source>
+        <translation>sanft an und aus</translation>
+    </message>
+    <message>
+        <source>curve</source>
+        <translation>Kurve</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Add camera key</source>
+        <translation>Kamera-Schlüssel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add box key</source>
+        <translation>Box-Schlüssel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Delete key</source>
+        <translation>Schlüssel löschen</translation>
+    </message>
+    <message>
+        <source>Paste key</source>
+        <translation>Schlüssel einfügen</translation>
+    </message>
+    <message>
+        <source>Set easing</source>
+        <translation>Übergang setzen</translation>
+    </message>
+    <message>
+        <source>Move key</source>
+        <translation>Schlüssel verschieben</translation>
+    </message>
+    <message>
+        <source>Easing to next key</source>
+        <translation>Übergang zum nächsten Schlüssel</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Halten</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>Linear</translation>
+    </message>
+    <message>
+        <source>Ease in</source>
+        <translation>Sanft beschleunigen</translation>
+    </message>
+    <message>
+        <source>Ease out</source>
+        <translation>Sanft abbremsen</translation>
+    </message>
+    <message>
+        <source>Ease in-out</source>
+        <translation>Sanft beschleunigen und bremsen</translation>
+    </message>
+    <message>
+        <source>Copy key</source>
+        <translation>Schlüssel kopieren</translation>
+    </message>
+    <message>
+        <source>Add key at frame %1</source>
+        <translation>Schlüssel bei Bild %1 hinzufügen</translation>
+    </message>
+    <message>
+        <source>Paste key at frame %1</source>
+        <translation>Schlüssel bei Bild %1 einfügen</translation>
+    </message>
+    <message>
+        <source>Frame %1</source>
+        <translation>Bild %1</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>MotionBooth Studio editor</source>
+        <translation>MotionBooth-Studio-Editor</translation>
+    </message>
+    <message>
+        <source>Render the main window to a PNG file and exit.</source>
+        <translation>Das Hauptfenster als PNG-Datei speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>Project file to open.</source>
+        <translation>Zu öffnende Projektdatei.</translation>
+    </message>
+</context>
 </TS>

@@ -1,4 +1,1221 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
+<context>
+    <name>Autosaver</name>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>자동 저장 실패: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CurvesPanel</name>
+    <message>
+        <source>Curves</source>
+        <translation>커브</translation>
+    </message>
+    <message>
+        <source>Frame</source>
+        <translation>프레임</translation>
+    </message>
+    <message>
+        <source>% of frame</source>
+        <translation>프레임 대비 %</translation>
+    </message>
+    <message>
+        <source>Box centre x</source>
+        <translation>박스 중심 x</translation>
+    </message>
+    <message>
+        <source>Box centre y</source>
+        <translation>박스 중심 y</translation>
+    </message>
+    <message>
+        <source>Box width</source>
+        <translation>박스 너비</translation>
+    </message>
+    <message>
+        <source>Box height</source>
+        <translation>박스 높이</translation>
+    </message>
+    <message>
+        <source>Camera x</source>
+        <translation>카메라 x</translation>
+    </message>
+    <message>
+        <source>Camera y</source>
+        <translation>카메라 y</translation>
+    </message>
+    <message>
+        <source>Edit camera curve</source>
+        <translation>카메라 커브 편집</translation>
+    </message>
+    <message>
+        <source>Edit box curve</source>
+        <translation>박스 커브 편집</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export Animatic</source>
+        <translation>애니매틱 내보내기</translation>
+    </message>
+    <message>
+        <source>MP4 video (H.264, yuv420p)</source>
+        <translation>MP4 동영상 (H.264, yuv420p)</translation>
+    </message>
+    <message>
+        <source>PNG sequence</source>
+        <translation>PNG 시퀀스</translation>
+    </message>
+    <message>
+        <source>Animated GIF</source>
+        <translation>애니메이션 GIF</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <source>High quality (CRF 18)</source>
+        <translation>고품질 (CRF 18)</translation>
+    </message>
+    <message>
+        <source>Standard (CRF 23)</source>
+        <translation>표준 (CRF 23)</translation>
+    </message>
+    <message>
+        <source>Small file (CRF 28)</source>
+        <translation>작은 파일 (CRF 28)</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>품질</translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <source>Frame rate</source>
+        <translation>프레임 속도</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 × %2 px, %n frame(s)</source>
+        <translation>
+            <numerusform>%1 × %2 px, %n 프레임</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>출력</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <source>Cancel Export</source>
+        <translation>내보내기 취소</translation>
+    </message>
+    <message>
+        <source>Folder for the PNG frames</source>
+        <translation>PNG 프레임 폴더</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>내보낼 위치</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 동영상 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>GIF (*.gif)</source>
+        <translation>GIF (*.gif)</translation>
+    </message>
+    <message>
+        <source>Choose where to export first.</source>
+        <translation>먼저 내보낼 위치를 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>내보내는 중…</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>%1(으)로 내보냄</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Export failed.&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;내보내기 실패.&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>내보내기가 취소되었습니다. 아무것도 기록되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>ExportJob</name>
+    <message>
+        <source>No output path chosen</source>
+        <translation>출력 경로가 선택되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>폴더 %1을(를) 만들 수 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Autosaved at %1</source>
+        <translation>%1에 자동 저장됨</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>새로 만들기(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Start a new project</source>
+        <translation>새 프로젝트 시작</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a project</source>
+        <translation>프로젝트 열기</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>저장(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the project</source>
+        <translation>프로젝트 저장</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>다른 이름으로 저장(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save under a new name</source>
+        <translation>새 이름으로 저장</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>내보내기(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>Export the animatic as MP4, PNG sequence or GIF</source>
+        <translation>애니매틱을 MP4, PNG 시퀀스 또는 GIF로 내보내기</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>환경설정(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+,</source>
+        <translation>Ctrl+,</translation>
+    </message>
+    <message>
+        <source>Model folder, threads, device, autosave, language</source>
+        <translation>모델 폴더, 스레드, 장치, 자동 저장, 언어</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>종료(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Quit MotionBooth Studio</source>
+        <translation>MotionBooth 스튜디오 종료</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>다시 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Y</source>
+        <translation>Ctrl+Y</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Keyframe</source>
+        <translation>키프레임 복사(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy the selected keyframe</source>
+        <translation>선택한 키프레임 복사</translation>
+    </message>
+    <message>
+        <source>&amp;Paste Keyframe</source>
+        <translation>키프레임 붙여넣기(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Paste the keyframe at the playhead</source>
+        <translation>재생 헤드 위치에 키프레임 붙여넣기</translation>
+    </message>
+    <message>
+        <source>Add &amp;Keyframe</source>
+        <translation>키프레임 추가(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Add a keyframe at the playhead on the selected track</source>
+        <translation>선택한 트랙의 재생 헤드 위치에 키프레임 추가</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Keyframe</source>
+        <translation>키프레임 삭제(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Delete the selected keyframe</source>
+        <translation>선택한 키프레임 삭제</translation>
+    </message>
+    <message>
+        <source>&amp;Select</source>
+        <translation>선택(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Select, move and resize boxes</source>
+        <translation>박스 선택, 이동, 크기 조절</translation>
+    </message>
+    <message>
+        <source>Draw &amp;Box</source>
+        <translation>박스 그리기(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Draw a subject box (Ctrl+drag works with any tool)</source>
+        <translation>피사체 박스 그리기 (Ctrl+드래그는 모든 도구에서 동작)</translation>
+    </message>
+    <message>
+        <source>&amp;Onion Skin</source>
+        <translation>어니언 스킨(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Show ghosts of the neighbouring frames&apos; boxes</source>
+        <translation>이웃 프레임 박스의 잔상 표시</translation>
+    </message>
+    <message>
+        <source>Motion &amp;Paths</source>
+        <translation>모션 경로(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show each box centre&apos;s path with one dot per frame</source>
+        <translation>각 박스 중심의 경로를 프레임마다 점으로 표시</translation>
+    </message>
+    <message>
+        <source>S&amp;napping</source>
+        <translation>스냅(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Shift+S</source>
+        <translation>Shift+S</translation>
+    </message>
+    <message>
+        <source>Snap box edges to the frame, thirds and other boxes (hold Alt to override)</source>
+        <translation>박스 가장자리를 프레임, 3분할선, 다른 박스에 맞춤 (Alt를 누르면 해제)</translation>
+    </message>
+    <message>
+        <source>&amp;Camera Arrow</source>
+        <translation>카메라 화살표(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Show the camera pan arrow; drag its tip to set the pan</source>
+        <translation>카메라 팬 화살표 표시. 끝을 드래그해 팬을 설정</translation>
+    </message>
+    <message>
+        <source>&amp;Animatic Behind Stage</source>
+        <translation>스테이지 뒤에 애니매틱 표시(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Draw the live animatic behind the boxes</source>
+        <translation>박스 뒤에 실시간 애니매틱 표시</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>재생(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Play / pause</source>
+        <translation>재생 / 일시 정지</translation>
+    </message>
+    <message>
+        <source>&amp;Next Frame</source>
+        <translation>다음 프레임(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Next frame</source>
+        <translation>다음 프레임</translation>
+    </message>
+    <message>
+        <source>P&amp;revious Frame</source>
+        <translation>이전 프레임(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Previous frame</source>
+        <translation>이전 프레임</translation>
+    </message>
+    <message>
+        <source>&amp;First Frame</source>
+        <translation>첫 프레임(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Go to the first frame</source>
+        <translation>첫 프레임으로 이동</translation>
+    </message>
+    <message>
+        <source>&amp;Last Frame</source>
+        <translation>마지막 프레임(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Go to the last frame</source>
+        <translation>마지막 프레임으로 이동</translation>
+    </message>
+    <message>
+        <source>&amp;Loop</source>
+        <translation>반복(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Loop playback</source>
+        <translation>반복 재생</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>일시 정지(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>재생 컨트롤</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>커브</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>미리보기</translation>
+    </message>
+    <message>
+        <source>Properties</source>
+        <translation>속성</translation>
+    </message>
+    <message>
+        <source>Subjects</source>
+        <translation>피사체</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>작업 내역</translation>
+    </message>
+    <message>
+        <source>&lt;opened&gt;</source>
+        <translation>&lt;열림&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>최근 항목 열기(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>편집(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Stage</source>
+        <translation>스테이지(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>재생(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About MotionBooth Studio</source>
+        <translation>MotionBooth 스튜디오 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About MotionBooth Studio</source>
+        <translation>MotionBooth 스튜디오 정보</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;MotionBooth Studio %1&lt;/h3&gt;&lt;p&gt;Customised text-to-video with box-controlled subject motion and camera pans.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;MotionBooth 스튜디오 %1&lt;/h3&gt;&lt;p&gt;박스로 피사체 움직임과 카메라 팬을 제어하는 맞춤형 텍스트-비디오 생성.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <source>x %1%  y %2%</source>
+        <translation>x %1%  y %2%</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>준비됨</translation>
+    </message>
+    <message>
+        <source>%1[*] — MotionBooth Studio</source>
+        <translation>%1[*] — MotionBooth 스튜디오</translation>
+    </message>
+    <message>
+        <source>Frame %1 / %2  •  %3 fps</source>
+        <translation>프레임 %1 / %2  •  %3 fps</translation>
+    </message>
+    <message>
+        <source>No recent projects</source>
+        <translation>최근 프로젝트 없음</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>목록 지우기</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>프로젝트 열기</translation>
+    </message>
+    <message>
+        <source>MotionBooth projects (*.mbproj)</source>
+        <translation>MotionBooth 프로젝트 (*.mbproj)</translation>
+    </message>
+    <message>
+        <source>Cannot open project</source>
+        <translation>프로젝트를 열 수 없음</translation>
+    </message>
+    <message>
+        <source>%1 could not be opened:
+
+%2</source>
+        <translation>%1을(를) 열 수 없습니다:
+
+%2</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 열림</translation>
+    </message>
+    <message>
+        <source>Save Project</source>
+        <translation>프로젝트 저장</translation>
+    </message>
+    <message>
+        <source>Cannot save project</source>
+        <translation>프로젝트를 저장할 수 없음</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 저장됨</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>저장하지 않은 변경 사항</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1?</source>
+        <translation>%1의 변경 사항을 저장할까요?</translation>
+    </message>
+    <message>
+        <source>an unsaved project</source>
+        <translation>저장되지 않은 프로젝트</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work?</source>
+        <translation>저장하지 않은 작업을 복구할까요?</translation>
+    </message>
+    <message>
+        <source>MotionBooth Studio did not close cleanly. An autosave of %1 from %2 exists.
+
+Recover it?</source>
+        <translation>MotionBooth 스튜디오가 정상적으로 종료되지 않았습니다. %2에 자동 저장된 %1이(가) 있습니다.
+
+복구할까요?</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>복구</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>버리기</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>나중에</translation>
+    </message>
+    <message>
+        <source>Recovery failed</source>
+        <translation>복구 실패</translation>
+    </message>
+    <message>
+        <source>Recovered; save to keep the changes</source>
+        <translation>복구되었습니다. 변경 사항을 유지하려면 저장하세요</translation>
+    </message>
+    <message>
+        <source>There is a keyframe on this frame already</source>
+        <translation>이 프레임에는 이미 키프레임이 있습니다</translation>
+    </message>
+    <message>
+        <source>Select a keyframe in the timeline first (a track keeps its last key)</source>
+        <translation>먼저 타임라인에서 키프레임을 선택하세요 (트랙의 마지막 키는 지울 수 없습니다)</translation>
+    </message>
+</context>
+<context>
+    <name>MaskEditor</name>
+    <message>
+        <source>Mask editor</source>
+        <translation>마스크 편집기</translation>
+    </message>
+    <message>
+        <source>Select a photo to see and edit its mask</source>
+        <translation>사진을 선택하면 마스크를 보고 편집할 수 있습니다</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryStatusLabel</name>
+    <message>
+        <source>Memory used by MotionBooth Studio / memory still available on this machine</source>
+        <translation>MotionBooth 스튜디오가 사용하는 메모리 / 이 컴퓨터에서 아직 사용 가능한 메모리</translation>
+    </message>
+    <message>
+        <source>Memory %1</source>
+        <translation>메모리 %1</translation>
+    </message>
+    <message>
+        <source> (%1 free)</source>
+        <translation> (%1 사용 가능)</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewWidget</name>
+    <message>
+        <source>Animatic preview</source>
+        <translation>애니매틱 미리보기</translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation>미리보기 없음</translation>
+    </message>
+    <message>
+        <source>%1  •  %2 ms</source>
+        <translation>%1  •  %2 ms</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectDocument</name>
+    <message>
+        <source>Untitled</source>
+        <translation>제목 없음</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>환경설정</translation>
+    </message>
+    <message>
+        <source>Built-in default model</source>
+        <translation>내장 기본 모델</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>모델 폴더</translation>
+    </message>
+    <message>
+        <source>Choose a diffusers model folder</source>
+        <translation>diffusers 모델 폴더 선택</translation>
+    </message>
+    <message>
+        <source>Automatic (%1)</source>
+        <translation>자동 (%1)</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>스레드</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>장치</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 초</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>끔</translation>
+    </message>
+    <message>
+        <source>Autosave every</source>
+        <translation>자동 저장 간격</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>시스템 언어</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>언어는 다음 실행 때 바뀝니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ShotPanel</name>
+    <message>
+        <source>Shot</source>
+        <translation>샷</translation>
+    </message>
+    <message>
+        <source>a {subject} running on the beach</source>
+        <translation>a {subject} running on the beach</translation>
+    </message>
+    <message>
+        <source>Text prompt. Write {id} where a subject goes, e.g. {subject}.</source>
+        <translation>텍스트 프롬프트. 피사체가 들어갈 자리에 {id}를 쓰세요. 예: {subject}.</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>프롬프트</translation>
+    </message>
+    <message>
+        <source>blurry, low quality</source>
+        <translation>blurry, low quality</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>네거티브</translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation> 프레임</translation>
+    </message>
+    <message>
+        <source>Clip length L. Keyframes keep their relative time when it changes.</source>
+        <translation>클립 길이 L. 길이가 바뀌어도 키프레임은 상대적인 시간을 유지합니다.</translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>사용자 지정</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Must be a multiple of the model&apos;s VAE scale factor (8 for Zeroscope).</source>
+        <translation>모델의 VAE 배율의 배수여야 합니다 (Zeroscope는 8).</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>무작위</translation>
+    </message>
+    <message>
+        <source>Pick a new random seed</source>
+        <translation>새 무작위 시드 선택</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>시드</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>스텝</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>가이던스</translation>
+    </message>
+    <message>
+        <source>Camera pan</source>
+        <translation>카메라 팬</translation>
+    </message>
+    <message>
+        <source>How far the view travels right over the whole clip, in % of the frame width</source>
+        <translation>클립 전체에 걸쳐 화면이 오른쪽으로 이동하는 거리 (프레임 너비 대비 %)</translation>
+    </message>
+    <message>
+        <source>How far the view travels down over the whole clip, in % of the frame height</source>
+        <translation>클립 전체에 걸쳐 화면이 아래로 이동하는 거리 (프레임 높이 대비 %)</translation>
+    </message>
+    <message>
+        <source>Horizontal</source>
+        <translation>가로</translation>
+    </message>
+    <message>
+        <source>Vertical</source>
+        <translation>세로</translation>
+    </message>
+    <message>
+        <source>Static camera</source>
+        <translation>고정 카메라</translation>
+    </message>
+    <message>
+        <source>Selected box track</source>
+        <translation>선택한 박스 트랙</translation>
+    </message>
+    <message>
+        <source>Pinned to the scene (moves with the camera)</source>
+        <translation>장면에 고정 (카메라와 함께 이동)</translation>
+    </message>
+    <message>
+        <source>Change length</source>
+        <translation>길이 변경</translation>
+    </message>
+    <message>
+        <source>Change frame rate</source>
+        <translation>프레임 속도 변경</translation>
+    </message>
+    <message>
+        <source>Change size</source>
+        <translation>크기 변경</translation>
+    </message>
+    <message>
+        <source>Change seed</source>
+        <translation>시드 변경</translation>
+    </message>
+    <message>
+        <source>Change steps</source>
+        <translation>스텝 수 변경</translation>
+    </message>
+    <message>
+        <source>Change guidance</source>
+        <translation>가이던스 변경</translation>
+    </message>
+    <message>
+        <source>Edit prompt</source>
+        <translation>프롬프트 편집</translation>
+    </message>
+    <message>
+        <source>Edit negative prompt</source>
+        <translation>네거티브 프롬프트 편집</translation>
+    </message>
+    <message>
+        <source>Pin box to scene</source>
+        <translation>박스를 장면에 고정</translation>
+    </message>
+    <message>
+        <source>Set camera pan</source>
+        <translation>카메라 팬 설정</translation>
+    </message>
+    <message>
+        <source>Model sees: %1</source>
+        <translation>모델이 보는 문장: %1</translation>
+    </message>
+</context>
+<context>
+    <name>StageView</name>
+    <message>
+        <source>Stage</source>
+        <translation>스테이지</translation>
+    </message>
+    <message>
+        <source>The output frame with subject boxes, motion paths and the camera pan arrow</source>
+        <translation>피사체 박스, 모션 경로, 카메라 팬 화살표가 있는 출력 프레임</translation>
+    </message>
+    <message>
+        <source>Draw box</source>
+        <translation>박스 그리기</translation>
+    </message>
+    <message>
+        <source>Move box</source>
+        <translation>박스 이동</translation>
+    </message>
+    <message>
+        <source>Resize box</source>
+        <translation>박스 크기 조절</translation>
+    </message>
+    <message>
+        <source>Set camera pan</source>
+        <translation>카메라 팬 설정</translation>
+    </message>
+    <message>
+        <source>Camera pan %1%, %2%</source>
+        <translation>카메라 팬 %1%, %2%</translation>
+    </message>
+    <message>
+        <source>Frame %1 / %2</source>
+        <translation>프레임 %1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>SubjectPanel</name>
+    <message>
+        <source>Subjects</source>
+        <translation>피사체</translation>
+    </message>
+    <message>
+        <source>Add a subject</source>
+        <translation>피사체 추가</translation>
+    </message>
+    <message>
+        <source>Remove the selected subject and its box track</source>
+        <translation>선택한 피사체와 박스 트랙 제거</translation>
+    </message>
+    <message>
+        <source>e.g. toy robot</source>
+        <translation>예: toy robot</translation>
+    </message>
+    <message>
+        <source>The prompt refers to the subject as {id}</source>
+        <translation>프롬프트에서는 피사체를 {id}로 부릅니다</translation>
+    </message>
+    <message>
+        <source>Rare single-token word that names the learned subject (sks first)</source>
+        <translation>학습된 피사체를 가리키는 드문 단일 토큰 단어 (처음은 sks)</translation>
+    </message>
+    <message>
+        <source>Learn from the photos</source>
+        <translation>사진으로 학습</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>식별자</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>사진</translation>
+    </message>
+    <message>
+        <source>Add Photos…</source>
+        <translation>사진 추가…</translation>
+    </message>
+    <message>
+        <source>Remove the selected photo</source>
+        <translation>선택한 사진 제거</translation>
+    </message>
+    <message>
+        <source>Auto-Mask</source>
+        <translation>자동 마스크</translation>
+    </message>
+    <message>
+        <source>Find the subject in every photo (GrabCut, runs in the background)</source>
+        <translation>모든 사진에서 피사체 찾기 (GrabCut, 백그라운드에서 실행)</translation>
+    </message>
+    <message>
+        <source>Brush: paint what belongs to the subject</source>
+        <translation>브러시: 피사체에 속하는 부분을 칠하기</translation>
+    </message>
+    <message>
+        <source>Eraser: remove part of the mask</source>
+        <translation>지우개: 마스크 일부 제거</translation>
+    </message>
+    <message>
+        <source>Rectangle: re-segment inside a box</source>
+        <translation>사각형: 상자 안에서 다시 분할</translation>
+    </message>
+    <message>
+        <source>Brush size</source>
+        <translation>브러시 크기</translation>
+    </message>
+    <message>
+        <source>Refine</source>
+        <translation>다듬기</translation>
+    </message>
+    <message>
+        <source>Re-segment with GrabCut, taking the brush strokes as certain</source>
+        <translation>브러시 획을 확실한 영역으로 보고 GrabCut으로 다시 분할</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Add Photos</source>
+        <translation>사진 추가</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</source>
+        <translation>이미지 (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>사진 %n장</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>
+No mask yet</source>
+        <translation>
+아직 마스크 없음</translation>
+    </message>
+    <message>
+        <source>
+Mask: %1</source>
+        <translation>
+마스크: %1</translation>
+    </message>
+    <message>
+        <source>Add a subject, then drop its photos here.</source>
+        <translation>피사체를 추가한 다음 사진을 여기에 끌어다 놓으세요.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1을(를) 읽을 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Mask covers %1% of the photo</source>
+        <translation>마스크가 사진의 %1%를 덮습니다</translation>
+    </message>
+    <message>
+        <source>object</source>
+        <translation>object</translation>
+    </message>
+    <message>
+        <source>Add subject</source>
+        <translation>피사체 추가</translation>
+    </message>
+    <message>
+        <source>Remove subject</source>
+        <translation>피사체 제거</translation>
+    </message>
+    <message>
+        <source>The id %1 is taken</source>
+        <translation>ID %1은(는) 이미 사용 중입니다</translation>
+    </message>
+    <message>
+        <source>Edit subject</source>
+        <translation>피사체 편집</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n photo(s)</source>
+        <translation>
+            <numerusform>사진 %n장 추가</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove photo</source>
+        <translation>사진 제거</translation>
+    </message>
+    <message>
+        <source>%1: %p%</source>
+        <translation>%1: %p%</translation>
+    </message>
+    <message>
+        <source>Refine mask</source>
+        <translation>마스크 다듬기</translation>
+    </message>
+    <message>
+        <source>Auto-mask</source>
+        <translation>자동 마스크</translation>
+    </message>
+    <message>
+        <source>Masked %1 in %2 s</source>
+        <translation>%1 마스크 완료 (%2초)</translation>
+    </message>
+    <message>
+        <source>Masking %1 failed: %2</source>
+        <translation>%1 마스크 생성 실패: %2</translation>
+    </message>
+    <message>
+        <source>Masking cancelled</source>
+        <translation>마스크 생성이 취소됨</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1을(를) 쓸 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Erase mask</source>
+        <translation>마스크 지우기</translation>
+    </message>
+    <message>
+        <source>Paint mask</source>
+        <translation>마스크 칠하기</translation>
+    </message>
+    <message>
+        <source>Drop 3–10 photos of the subject here.</source>
+        <translation>피사체 사진 3–10장을 여기에 끌어다 놓으세요.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s): 3–10 are recommended.</source>
+        <translation>
+            <numerusform>사진 %n장: 3–10장을 권장합니다.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <source>hold</source>
+        <translation>유지</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>선형</translation>
+    </message>
+    <message>
+        <source>ease in</source>
+        <translation>천천히 시작</translation>
+    </message>
+    <message>
+        <source>ease out</source>
+        <translation>천천히 끝</translation>
+    </message>
+    <message>
+        <source>ease in-out</source>
+        <translation>천천히 시작·끝</translation>
+    </message>
+    <message>
+        <source>curve</source>
+        <translation>커브</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>카메라</translation>
+    </message>
+    <message>
+        <source>Add camera key</source>
+        <translation>카메라 키 추가</translation>
+    </message>
+    <message>
+        <source>Add box key</source>
+        <translation>박스 키 추가</translation>
+    </message>
+    <message>
+        <source>Delete key</source>
+        <translation>키 삭제</translation>
+    </message>
+    <message>
+        <source>Paste key</source>
+        <translation>키 붙여넣기</translation>
+    </message>
+    <message>
+        <source>Set easing</source>
+        <translation>이징 설정</translation>
+    </message>
+    <message>
+        <source>Move key</source>
+        <translation>키 이동</translation>
+    </message>
+    <message>
+        <source>Easing to next key</source>
+        <translation>다음 키까지의 이징</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>유지</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>선형</translation>
+    </message>
+    <message>
+        <source>Ease in</source>
+        <translation>천천히 시작</translation>
+    </message>
+    <message>
+        <source>Ease out</source>
+        <translation>천천히 끝</translation>
+    </message>
+    <message>
+        <source>Ease in-out</source>
+        <translation>천천히 시작·끝</translation>
+    </message>
+    <message>
+        <source>Copy key</source>
+        <translation>키 복사</translation>
+    </message>
+    <message>
+        <source>Add key at frame %1</source>
+        <translation>프레임 %1에 키 추가</translation>
+    </message>
+    <message>
+        <source>Paste key at frame %1</source>
+        <translation>프레임 %1에 키 붙여넣기</translation>
+    </message>
+    <message>
+        <source>Frame %1</source>
+        <translation>프레임 %1</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>MotionBooth Studio editor</source>
+        <translation>MotionBooth 스튜디오 편집기</translation>
+    </message>
+    <message>
+        <source>Render the main window to a PNG file and exit.</source>
+        <translation>메인 창을 PNG 파일로 렌더링하고 종료합니다.</translation>
+    </message>
+    <message>
+        <source>Project file to open.</source>
+        <translation>열 프로젝트 파일.</translation>
+    </message>
+</context>
 </TS>

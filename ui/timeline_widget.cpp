@@ -308,13 +308,16 @@ void TimelineWidget::mouseMoveEvent(QMouseEvent* event) {
     if (target == m_selectedFrame)
         return;
     const int L = m_document->frameCount(), from = m_selectedFrame;
+    // Select the destination first, so the change notification finds the key where it now is.
+    m_selectedFrame = target;
     const bool moved = editRowKeys(m_selectedRow, tr("Move key"), m_dragId,
                                    [&](auto& keys) { return moveKeyToFrame(keys, keyAtFrame(keys, from, L), target, L); });
-    if (moved) {
-        m_selectedFrame = target;
-        Q_EMIT keySelectionChanged(m_selectedRow, target);
-        update();
+    if (!moved) {
+        m_selectedFrame = from;
+        return;
     }
+    Q_EMIT keySelectionChanged(m_selectedRow, target);
+    update();
 }
 
 void TimelineWidget::mouseReleaseEvent(QMouseEvent*) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -68,7 +69,8 @@ ClipTextConfig ClipTextConfig::from_json(const nlohmann::json& j, const std::str
     return c;
 }
 
-// --- attention ------------------------------------------------------------------------------------------------
+// --- attention
+// ------------------------------------------------------------------------------------------------
 
 ClipAttentionImpl::ClipAttentionImpl(const ClipTextConfig& c)
     : m_heads(c.num_attention_heads), m_headDim(c.head_dim()), m_scale(std::pow(double(c.head_dim()), -0.5)) {
@@ -84,7 +86,10 @@ torch::Tensor ClipAttentionImpl::forward(const torch::Tensor& x, const torch::Te
     // Same op order as transformers' eager CLIPAttention: scale q after the projection, bmm, add mask,
     // softmax, bmm (keeps the result bit-identical to the reference).
     auto heads = [&](const torch::Tensor& t) {
-        return t.view({b, n, m_heads, m_headDim}).transpose(1, 2).contiguous().view({b * m_heads, n, m_headDim});
+        return t.view({b, n, m_heads, m_headDim})
+            .transpose(1, 2)
+            .contiguous()
+            .view({b * m_heads, n, m_headDim});
     };
     const torch::Tensor q = heads(q_proj->forward(x) * m_scale);
     const torch::Tensor k = heads(k_proj->forward(x));
@@ -97,7 +102,8 @@ torch::Tensor ClipAttentionImpl::forward(const torch::Tensor& x, const torch::Te
     return out_proj->forward(out);
 }
 
-// --- MLP / layer ------------------------------------------------------------------------------------------------
+// --- MLP / layer
+// ------------------------------------------------------------------------------------------------
 
 ClipMlpImpl::ClipMlpImpl(const ClipTextConfig& c) : m_act(c.hidden_act) {
     fc1 = register_module("fc1", torch::nn::Linear(c.hidden_size, c.intermediate_size));
@@ -127,7 +133,8 @@ torch::Tensor ClipEncoderLayerImpl::forward(const torch::Tensor& x, const torch:
     return h + mlp->forward(layer_norm2->forward(h));
 }
 
-// --- embeddings / encoder / transformer ------------------------------------------------------------------------
+// --- embeddings / encoder / transformer
+// ------------------------------------------------------------------------
 
 ClipTextEmbeddingsImpl::ClipTextEmbeddingsImpl(const ClipTextConfig& c) {
     token_embedding = register_module("token_embedding", torch::nn::Embedding(c.vocab_size, c.hidden_size));
@@ -137,7 +144,8 @@ ClipTextEmbeddingsImpl::ClipTextEmbeddingsImpl(const ClipTextConfig& c) {
 
 torch::Tensor ClipTextEmbeddingsImpl::forward(const torch::Tensor& input_ids) {
     const int64_t n = input_ids.size(1);
-    const torch::Tensor positions = torch::arange(n, torch::TensorOptions().dtype(torch::kLong).device(input_ids.device()));
+    const torch::Tensor positions =
+        torch::arange(n, torch::TensorOptions().dtype(torch::kLong).device(input_ids.device()));
     return token_embedding->forward(input_ids) + position_embedding->forward(positions.unsqueeze(0));
 }
 
@@ -153,23 +161,26 @@ ClipTextTransformerImpl::ClipTextTransformerImpl(const ClipTextConfig& c) : m_co
     final_layer_norm = register_module("final_layer_norm", layerNorm(c));
 }
 
-ClipTextOutput ClipTextTransformerImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
+ClipTextOutput ClipTextTransformerImpl::forward(const torch::Tensor& input_ids,
+                                                const torch::Tensor& attention_mask,
                                                 bool output_hidden_states) {
     ClipTextOutput out;
     torch::Tensor h = embeddings->forward(input_ids);
     const int64_t b = input_ids.size(0), n = input_ids.size(1);
     const auto dtype = h.scalar_type();
-    const double lowest = dtype == torch::kFloat64 ? std::numeric_limits<double>::lowest()
+    const double lowest = dtype == torch::kFloat64    ? std::numeric_limits<double>::lowest()
                           : dtype == torch::kBFloat16 ? -3.3895313892515355e38
-                          : dtype == torch::kFloat16 ? -65504.0
+                          : dtype == torch::kFloat16  ? -65504.0
                                                       : double(std::numeric_limits<float>::lowest());
     // Causal mask: key j > query i gets the dtype minimum, [1, 1, N, N].
     torch::Tensor mask = torch::full({n, n}, lowest, h.options()).triu(1).view({1, 1, n, n});
     if (attention_mask.defined()) {
-        // transformers' _prepare_4d_attention_mask: padding keys get the dtype minimum, added to the causal mask.
+        // transformers' _prepare_4d_attention_mask: padding keys get the dtype minimum, added to the causal
+        // mask.
         const torch::Tensor keep = attention_mask.to(h.device()).to(torch::kBool).view({b, 1, 1, n});
-        const torch::Tensor padding =
-            torch::zeros({b, 1, 1, n}, h.options()).masked_fill(keep.logical_not(), lowest).expand({b, 1, n, n});
+        const torch::Tensor padding = torch::zeros({b, 1, 1, n}, h.options())
+                                          .masked_fill(keep.logical_not(), lowest)
+                                          .expand({b, 1, n, n});
         mask = mask + padding;
     }
     if (output_hidden_states)
@@ -185,9 +196,9 @@ ClipTextOutput ClipTextTransformerImpl::forward(const torch::Tensor& input_ids, 
         eosIndex = input_ids.to(torch::kInt).argmax(-1); // legacy configs: the eos id is the largest id
     else
         eosIndex = (input_ids == m_config.eos_token_id).to(torch::kInt).argmax(-1);
-    out.pooler_output =
-        out.last_hidden_state.index({torch::arange(b, torch::TensorOptions().dtype(torch::kLong).device(h.device())),
-                                     eosIndex.to(torch::kLong)});
+    out.pooler_output = out.last_hidden_state.index(
+        {torch::arange(b, torch::TensorOptions().dtype(torch::kLong).device(h.device())),
+         eosIndex.to(torch::kLong)});
     return out;
 }
 
@@ -207,14 +218,15 @@ ClipTextOutput ClipTextModelImpl::forward(const torch::Tensor& input_ids, const 
                                     std::to_string(m_config.max_position_embeddings));
     const torch::Tensor ids = input_ids.to(torch::kLong);
     if (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= m_config.vocab_size)
-        throw std::invalid_argument("CLIPTextModel: token ids must lie in [0, " + std::to_string(m_config.vocab_size) +
-                                    ")");
+        throw std::invalid_argument("CLIPTextModel: token ids must lie in [0, " +
+                                    std::to_string(m_config.vocab_size) + ")");
     if (attention_mask.defined() && attention_mask.sizes() != input_ids.sizes())
         throw std::invalid_argument("CLIPTextModel: attention_mask must have the shape of input_ids");
     return text_model->forward(ids, attention_mask, output_hidden_states);
 }
 
-ClipTextModel load_clip_text_model(const std::string& componentDir, KeyReport* report, const std::string& variant) {
+ClipTextModel load_clip_text_model(const std::string& componentDir, KeyReport* report,
+                                   const std::string& variant) {
     const nlohmann::json cfg = read_component_config(componentDir);
     ClipTextModel model(ClipTextConfig::from_json(cfg, componentDir + "/config.json"));
     LoadOptions options;

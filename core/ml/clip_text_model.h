@@ -41,7 +41,7 @@ struct ClipTextConfig {
     int64_t max_position_embeddings = 77;
     double layer_norm_eps = 1e-5;
     std::string hidden_act = "quick_gelu"; ///< "gelu" (erf), "quick_gelu", "gelu_new" / "gelu_pytorch_tanh"
-    int64_t eos_token_id = 2;              ///< 2 = legacy: pooler takes argmax(input_ids) (the eos id is largest)
+    int64_t eos_token_id = 2; ///< 2 = legacy: pooler takes argmax(input_ids) (the eos id is largest)
 
     /**
      * Reads a transformers CLIPTextConfig JSON (missing fields keep transformers' defaults). Throws
@@ -54,8 +54,8 @@ struct ClipTextConfig {
 
 /** What a forward pass returns. */
 struct ClipTextOutput {
-    torch::Tensor last_hidden_state;          ///< [B, N, hidden] after final_layer_norm (the pipeline uses this)
-    torch::Tensor pooler_output;              ///< [B, hidden]: last_hidden_state at the eos position
+    torch::Tensor last_hidden_state; ///< [B, N, hidden] after final_layer_norm (the pipeline uses this)
+    torch::Tensor pooler_output;     ///< [B, hidden]: last_hidden_state at the eos position
     std::vector<torch::Tensor> hidden_states; ///< embeddings, then each layer's output (only when asked)
 };
 

@@ -16,15 +16,18 @@ torch::Device moduleDevice(torch::nn::Module& m) {
 
 } // namespace
 
-TextToVideoPipeline::TextToVideoPipeline(std::shared_ptr<const ClipTokenizer> tokenizer, ClipTextModel text_encoder,
-                                         UnetFn unet, VaeDecodeFn vae_decode, SchedulerConfig scheduler,
-                                         PipelineGeometry geometry)
+TextToVideoPipeline::TextToVideoPipeline(std::shared_ptr<const ClipTokenizer> tokenizer,
+                                         ClipTextModel text_encoder, UnetFn unet, VaeDecodeFn vae_decode,
+                                         SchedulerConfig scheduler, PipelineGeometry geometry)
     : m_tokenizer(std::move(tokenizer)), m_textEncoder(std::move(text_encoder)), m_unet(std::move(unet)),
       m_vaeDecode(std::move(vae_decode)), m_schedulerConfig(std::move(scheduler)), m_geometry(geometry) {
     if (!m_tokenizer || m_textEncoder.is_empty() || !m_unet || !m_vaeDecode)
-        throw std::invalid_argument("TextToVideoPipeline: tokenizer, text encoder, UNet and VAE are all required");
-    if (m_geometry.latent_channels < 1 || m_geometry.vae_scale_factor < 1 || !(m_geometry.vae_scaling_factor > 0))
-        throw std::invalid_argument("TextToVideoPipeline: invalid geometry (channels, VAE scale factor, scaling)");
+        throw std::invalid_argument(
+            "TextToVideoPipeline: tokenizer, text encoder, UNet and VAE are all required");
+    if (m_geometry.latent_channels < 1 || m_geometry.vae_scale_factor < 1 ||
+        !(m_geometry.vae_scaling_factor > 0))
+        throw std::invalid_argument(
+            "TextToVideoPipeline: invalid geometry (channels, VAE scale factor, scaling)");
 }
 
 torch::Tensor TextToVideoPipeline::encode_prompt(const std::string& prompt, std::vector<int64_t>* ids) const {
@@ -34,19 +37,22 @@ torch::Tensor TextToVideoPipeline::encode_prompt(const std::string& prompt, std:
     if (ids)
         *ids = tokens.ids;
     const auto encoder = m_textEncoder.ptr(); // torch::nn forward() is non-const; the model is not changed
-    const torch::Tensor input = torch::tensor(tokens.ids, torch::kLong).view({1, -1}).to(moduleDevice(*encoder));
+    const torch::Tensor input =
+        torch::tensor(tokens.ids, torch::kLong).view({1, -1}).to(moduleDevice(*encoder));
     return encoder->forward(input).last_hidden_state;
 }
 
-torch::Tensor TextToVideoPipeline::initial_latents(uint64_t seed, int64_t frames, int64_t height, int64_t width) const {
+torch::Tensor TextToVideoPipeline::initial_latents(uint64_t seed, int64_t frames, int64_t height,
+                                                   int64_t width) const {
     const int64_t s = m_geometry.vae_scale_factor;
     auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     return torch::randn({1, m_geometry.latent_channels, frames, height / s, width / s}, generator,
                         torch::TensorOptions().dtype(torch::kFloat32));
 }
 
-torch::Tensor TextToVideoPipeline::denoise(const torch::Tensor& prompt_embeds, const torch::Tensor& init_latents,
-                                           int64_t num_inference_steps, double guidance_scale, bool split_cfg_batch,
+torch::Tensor TextToVideoPipeline::denoise(const torch::Tensor& prompt_embeds,
+                                           const torch::Tensor& init_latents, int64_t num_inference_steps,
+                                           double guidance_scale, bool split_cfg_batch,
                                            const mb::JobControl& job, const StepCallback& on_step,
                                            PipelineTrace* trace) {
     torch::NoGradGuard noGrad;
@@ -135,14 +141,16 @@ TextToVideoResult TextToVideoPipeline::generate(const TextToVideoParams& p, cons
     const int64_t height = p.height > 0 ? p.height : m_geometry.default_sample_size * s;
     const int64_t width = p.width > 0 ? p.width : m_geometry.default_sample_size * s;
     if (p.height < 0 || p.width < 0 || height % s != 0 || width % s != 0)
-        throw std::invalid_argument("TextToVideoPipeline: width and height must be positive multiples of the VAE "
-                                    "scale factor " + std::to_string(s) + ", got " + std::to_string(width) + "x" +
-                                    std::to_string(height));
+        throw std::invalid_argument(
+            "TextToVideoPipeline: width and height must be positive multiples of the VAE "
+            "scale factor " +
+            std::to_string(s) + ", got " + std::to_string(width) + "x" + std::to_string(height));
     if (p.num_frames < 1)
         throw std::invalid_argument("TextToVideoPipeline: the frame count must be at least 1");
     if (p.num_inference_steps < 1)
         throw std::invalid_argument("TextToVideoPipeline: the step count must be at least 1");
-    const std::vector<int64_t> latentShape = {1, m_geometry.latent_channels, p.num_frames, height / s, width / s};
+    const std::vector<int64_t> latentShape = {1, m_geometry.latent_channels, p.num_frames, height / s,
+                                              width / s};
 
     job.checkCancelled();
     job.report("encode", 0, 1);
@@ -174,10 +182,10 @@ TextToVideoResult TextToVideoPipeline::generate(const TextToVideoParams& p, cons
         trace->init_latents = latents;
     }
 
-    latents = denoise(embeds, latents, p.num_inference_steps, p.guidance_scale, p.split_cfg_batch, job, on_step,
-                      trace);
+    latents = denoise(embeds, latents, p.num_inference_steps, p.guidance_scale, p.split_cfg_batch, job,
+                      on_step, trace);
     job.checkCancelled();
-    const torch::Tensor video = decode_latents(latents, p.decode_frames_per_batch, job); // [1, 3, F, H, W]
+    const torch::Tensor video = decode_latents(latents, p.decode_frames_per_batch, job);  // [1, 3, F, H, W]
     const torch::Tensor videoPt = (video / 2 + 0.5).clamp(0, 1).permute({0, 2, 1, 3, 4}); // [1, F, 3, H, W]
     if (trace) {
         trace->video_raw = video;

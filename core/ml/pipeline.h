@@ -13,8 +13,8 @@
  *     when split_cfg_batch), `guided = u + g·(c − u)`, `latents = ddim.step(guided, t, latents)`; then the
  *     JobControl gets progress ("denoise", step, steps) and the optional per-step callback gets the latents
  *     (previews); cancel is checked before every step and before decoding (JobCancelled, nothing returned);
- *  4. VAE decode of `latents · (1/scaling_factor)` frame-sliced (decode_frames_per_batch frames at a time; the
- *     VAE is per-frame so slicing does not change the result) → video [F, 3, H, W] in ≈[-1, 1];
+ *  4. VAE decode of `latents · (1/scaling_factor)` frame-sliced (decode_frames_per_batch frames at a time;
+ * the VAE is per-frame so slicing does not change the result) → video [F, 3, H, W] in ≈[-1, 1];
  *  5. frames = `(video/2 + 0.5).clamp(0, 1)` as [F, H, W, 3] float32, or uint8 via `round(x·255)`.
  *
  * The UNet and the VAE decoder are plain callables, so the pipeline does not depend on how they are built
@@ -41,14 +41,15 @@ namespace mb::ml {
  * The denoiser: sample [B, C, F, h, w], integer timestep t, text embeddings [B, 77, D] → noise prediction
  * with the sample's shape. Called without autograd (the pipeline holds a NoGradGuard).
  */
-using UnetFn = std::function<torch::Tensor(const torch::Tensor& sample, int64_t t, const torch::Tensor& text)>;
+using UnetFn =
+    std::function<torch::Tensor(const torch::Tensor& sample, int64_t t, const torch::Tensor& text)>;
 /** The VAE decoder: latents [N, C, h, w] (already divided by the scaling factor) → images [N, 3, H, W]. */
 using VaeDecodeFn = std::function<torch::Tensor(const torch::Tensor& latents)>;
 
 /** Sizes the pipeline needs from the UNet/VAE configs. */
 struct PipelineGeometry {
-    int64_t latent_channels = 4;      ///< unet in_channels
-    int64_t vae_scale_factor = 8;     ///< 2^(len(vae.block_out_channels) − 1)
+    int64_t latent_channels = 4;  ///< unet in_channels
+    int64_t vae_scale_factor = 8; ///< 2^(len(vae.block_out_channels) − 1)
     double vae_scaling_factor = 0.18215;
     int64_t default_sample_size = 32; ///< unet sample_size: default height/width = this × vae_scale_factor
 };
@@ -65,24 +66,24 @@ struct TextToVideoParams {
     int64_t num_inference_steps = 50;
     double guidance_scale = 9.0; ///< CFG on iff > 1
     uint64_t seed = 0;
-    torch::Tensor latents;       ///< optional initial latents [1, C, F, h, w] (then `seed` is unused)
+    torch::Tensor latents; ///< optional initial latents [1, C, F, h, w] (then `seed` is unused)
     FrameFormat format = FrameFormat::Float;
-    bool split_cfg_batch = false;       ///< two batch-1 UNet calls instead of one batch-2 call (less memory)
+    bool split_cfg_batch = false;        ///< two batch-1 UNet calls instead of one batch-2 call (less memory)
     int64_t decode_frames_per_batch = 8; ///< VAE frame slice (≥ 1)
 };
 
 /** Intermediates for parity tests and debugging (filled only when a trace is passed). */
 struct PipelineTrace {
     std::vector<int64_t> cond_input_ids, uncond_input_ids;
-    torch::Tensor prompt_embeds;                     ///< [2 or 1, 77, D] (uncond first with CFG)
-    torch::Tensor init_latents;                      ///< [1, C, F, h, w]
-    torch::Tensor timesteps;                         ///< int64 [N]
-    std::vector<torch::Tensor> unet_inputs;          ///< per step, [2 or 1, C, F, h, w]
-    std::vector<torch::Tensor> noise_pred_uncond;    ///< per step (CFG only)
-    std::vector<torch::Tensor> noise_pred_text;      ///< per step
-    std::vector<torch::Tensor> latents_after_step;   ///< per step, [1, C, F, h, w]
-    torch::Tensor video_raw;                         ///< [1, 3, F, H, W] VAE output (not clamped)
-    torch::Tensor video_pt;                          ///< [1, F, 3, H, W] in [0, 1]
+    torch::Tensor prompt_embeds;                   ///< [2 or 1, 77, D] (uncond first with CFG)
+    torch::Tensor init_latents;                    ///< [1, C, F, h, w]
+    torch::Tensor timesteps;                       ///< int64 [N]
+    std::vector<torch::Tensor> unet_inputs;        ///< per step, [2 or 1, C, F, h, w]
+    std::vector<torch::Tensor> noise_pred_uncond;  ///< per step (CFG only)
+    std::vector<torch::Tensor> noise_pred_text;    ///< per step
+    std::vector<torch::Tensor> latents_after_step; ///< per step, [1, C, F, h, w]
+    torch::Tensor video_raw;                       ///< [1, 3, F, H, W] VAE output (not clamped)
+    torch::Tensor video_pt;                        ///< [1, F, 3, H, W] in [0, 1]
 };
 
 struct TextToVideoResult {
@@ -95,10 +96,12 @@ using StepCallback = std::function<void(int64_t step, int64_t timestep, const to
 
 class TextToVideoPipeline {
 public:
-    TextToVideoPipeline(std::shared_ptr<const ClipTokenizer> tokenizer, ClipTextModel text_encoder, UnetFn unet,
-                        VaeDecodeFn vae_decode, SchedulerConfig scheduler, PipelineGeometry geometry);
+    TextToVideoPipeline(std::shared_ptr<const ClipTokenizer> tokenizer, ClipTextModel text_encoder,
+                        UnetFn unet, VaeDecodeFn vae_decode, SchedulerConfig scheduler,
+                        PipelineGeometry geometry);
 
-    /** last_hidden_state [1, 77, D] of one prompt, tokenized exactly like the reference (77, padded with "!"). */
+    /** last_hidden_state [1, 77, D] of one prompt, tokenized exactly like the reference (77, padded with
+     * "!"). */
     torch::Tensor encode_prompt(const std::string& prompt, std::vector<int64_t>* ids = nullptr) const;
 
     /**
@@ -140,8 +143,8 @@ private:
 
 /** Options for building a pipeline from a diffusers folder. */
 struct PipelineLoadOptions {
-    std::string variant;                       ///< weight variant, e.g. "fp16" (weights up-cast to float32)
-    std::string tokenizer_dir;                 ///< overrides <model>/tokenizer (e.g. resources/tokenizer-clip)
+    std::string variant;       ///< weight variant, e.g. "fp16" (weights up-cast to float32)
+    std::string tokenizer_dir; ///< overrides <model>/tokenizer (e.g. resources/tokenizer-clip)
 };
 
 /**
@@ -160,9 +163,9 @@ struct ComponentReport {
     std::string summary;    ///< one line: the config's architecture fields
     int64_t parameters = 0; ///< parameter count of the module built from config.json (0: no weights)
     std::vector<std::string> weight_files;
-    std::string key_report;      ///< the loader's KeyReport summary (missing / unexpected / mis-shaped keys)
-    bool keys_complete = true;   ///< false when the loader found any key problem
-    std::string error;           ///< non-empty when the component could not be built or loaded
+    std::string key_report;    ///< the loader's KeyReport summary (missing / unexpected / mis-shaped keys)
+    bool keys_complete = true; ///< false when the loader found any key problem
+    std::string error;         ///< non-empty when the component could not be built or loaded
 };
 
 /**

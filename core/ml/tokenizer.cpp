@@ -95,21 +95,25 @@ void appendUtf8(char32_t cp, std::string& out) {
 unsigned flagsOf(char32_t cp) {
     const auto* begin = std::begin(ud::kFlagRanges);
     const auto* end = std::end(ud::kFlagRanges);
-    const auto* it = std::upper_bound(begin, end, cp, [](char32_t c, const ud::FlagRange& r) { return c < r.first; });
+    const auto* it =
+        std::upper_bound(begin, end, cp, [](char32_t c, const ud::FlagRange& r) { return c < r.first; });
     if (it == begin)
         return 0;
     --it;
     return cp <= it->last ? it->flags : 0;
 }
 
-bool hasFlag(char32_t cp, unsigned flag) { return (flagsOf(cp) & flag) != 0; }
+bool hasFlag(char32_t cp, unsigned flag) {
+    return (flagsOf(cp) & flag) != 0;
+}
 
 unsigned cccOf(char32_t cp) {
     if (cp < 0x300)
         return 0;
     const auto* begin = std::begin(ud::kCccRanges);
     const auto* end = std::end(ud::kCccRanges);
-    const auto* it = std::upper_bound(begin, end, cp, [](char32_t c, const ud::CccRange& r) { return c < r.first; });
+    const auto* it =
+        std::upper_bound(begin, end, cp, [](char32_t c, const ud::CccRange& r) { return c < r.first; });
     if (it == begin)
         return 0;
     --it;
@@ -118,9 +122,10 @@ unsigned cccOf(char32_t cp) {
 
 /** BERT's _is_chinese_char: the CJK Unified Ideographs blocks (not Japanese kana or Hangul). */
 bool isCjkIdeograph(char32_t cp) {
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF) ||
-           (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) ||
-           (cp >= 0x2B820 && cp <= 0x2CEAF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||
+           (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -129,7 +134,8 @@ bool isCjkIdeograph(char32_t cp) {
 
 constexpr char32_t kHangulSBase = 0xAC00, kHangulLBase = 0x1100, kHangulVBase = 0x1161, kHangulTBase = 0x11A7;
 constexpr char32_t kHangulLCount = 19, kHangulVCount = 21, kHangulTCount = 28;
-constexpr char32_t kHangulNCount = kHangulVCount * kHangulTCount, kHangulSCount = kHangulLCount * kHangulNCount;
+constexpr char32_t kHangulNCount = kHangulVCount * kHangulTCount,
+                   kHangulSCount = kHangulLCount * kHangulNCount;
 
 void decomposeCanonical(char32_t cp, std::u32string& out) {
     if (cp >= kHangulSBase && cp < kHangulSBase + kHangulSCount) {
@@ -163,9 +169,10 @@ char32_t composePair(char32_t a, char32_t b) {
         return a + (b - kHangulTBase);
     const auto* begin = std::begin(ud::kCompositions);
     const auto* end = std::end(ud::kCompositions);
-    const auto* it = std::lower_bound(begin, end, std::make_pair(a, b), [](const ud::Composition& c, auto key) {
-        return c.first < key.first || (c.first == key.first && c.second < key.second);
-    });
+    const auto* it =
+        std::lower_bound(begin, end, std::make_pair(a, b), [](const ud::Composition& c, auto key) {
+            return c.first < key.first || (c.first == key.first && c.second < key.second);
+        });
     if (it != end && it->first == a && it->second == b)
         return it->composite;
     return 0;
@@ -188,7 +195,8 @@ std::u32string toNfc(const std::u32string& text) {
         size_t j = i;
         while (j < d.size() && cccOf(d[j]) != 0)
             ++j;
-        std::stable_sort(d.begin() + static_cast<std::ptrdiff_t>(i), d.begin() + static_cast<std::ptrdiff_t>(j),
+        std::stable_sort(d.begin() + static_cast<std::ptrdiff_t>(i),
+                         d.begin() + static_cast<std::ptrdiff_t>(j),
                          [](char32_t a, char32_t b) { return cccOf(a) < cccOf(b); });
         i = j;
     }
@@ -267,7 +275,9 @@ void lowerInto(const std::u32string& s, std::u32string& out) {
 // BERT BasicTokenizer(strip_accents=False, do_split_on_punc=False), lower-casing on, as CLIPTokenizer uses it
 // ---------------------------------------------------------------------------------------------------------
 
-bool isPySpace(char32_t c) { return hasFlag(c, ud::kFlagPySpace); }
+bool isPySpace(char32_t c) {
+    return hasFlag(c, ud::kFlagPySpace);
+}
 
 /** Splits on Python whitespace (str.split()). */
 std::vector<std::u32string> splitPyWhitespace(const std::u32string& s) {
@@ -374,15 +384,16 @@ std::vector<std::u32string> clipPreSplit(const std::u32string& s) {
                 len = j - i;
             } else if (f & ud::kFlagNumber) {
                 len = 1;
-            } else if (!(f & ud::kFlagPySpace)) {
+            } else if (!(f & (ud::kFlagPySpace | ud::kFlagRegexUnmatched))) {
+                constexpr unsigned kStop =
+                    ud::kFlagLetter | ud::kFlagNumber | ud::kFlagPySpace | ud::kFlagRegexUnmatched;
                 size_t j = i + 1;
-                while (j < s.size() &&
-                       !(flagsOf(s[j]) & (ud::kFlagLetter | ud::kFlagNumber | ud::kFlagPySpace)))
+                while (j < s.size() && !(flagsOf(s[j]) & kStop))
                     ++j;
                 len = j - i;
             }
         }
-        if (len == 0) { // whitespace: not part of any match
+        if (len == 0) { // whitespace, or a character no alternative matches (U+0345): findall skips it
             ++i;
             continue;
         }
@@ -446,7 +457,9 @@ constexpr size_t kClipMaxMerges = 49152 - 256 - 2; // CLIPTokenizer reads merges
 // ClipTokenizer
 // -------------------------------------------------------------------------------------------------------------
 
-const char* ClipTokenizer::unicode_version() { return ud::kUnicodeVersion; }
+const char* ClipTokenizer::unicode_version() {
+    return ud::kUnicodeVersion;
+}
 
 ClipTokenizer::ClipTokenizer(const std::string& folder) {
     const std::string base = folder.empty() || folder.back() == '/' ? folder : folder + "/";
@@ -488,7 +501,8 @@ ClipTokenizer::ClipTokenizer(const std::string& folder) {
         // Python: f.read().strip().split("\n")[1 : 48895] — the first line is the "#version" header.
         size_t begin = merges.find_first_not_of(" \t\r\n");
         size_t end = merges.find_last_not_of(" \t\r\n");
-        const std::string body = begin == std::string::npos ? std::string() : merges.substr(begin, end - begin + 1);
+        const std::string body =
+            begin == std::string::npos ? std::string() : merges.substr(begin, end - begin + 1);
         std::istringstream lines(body);
         std::string line;
         size_t lineNo = 0;
@@ -525,16 +539,16 @@ ClipTokenizer::ClipTokenizer(const std::string& folder) {
         if (cfg.contains("model_max_length") && cfg["model_max_length"].is_number_integer()) {
             const auto len = cfg["model_max_length"].get<int64_t>();
             if (len < 2 || len > 1'000'000)
-                throw std::runtime_error("CLIP tokenizer: " + path + ": model_max_length " + std::to_string(len) +
-                                         " is out of range");
+                throw std::runtime_error("CLIP tokenizer: " + path + ": model_max_length " +
+                                         std::to_string(len) + " is out of range");
             m_modelMaxLength = static_cast<size_t>(len);
         }
     }
     auto idOf = [&](const std::string& token, const char* role) {
         const auto it = m_vocab.find(token);
         if (it == m_vocab.end())
-            throw std::runtime_error("CLIP tokenizer: " + vocabPath + " has no entry for the " + role + " token \"" +
-                                     token + "\"");
+            throw std::runtime_error("CLIP tokenizer: " + vocabPath + " has no entry for the " + role +
+                                     " token \"" + token + "\"");
         return it->second;
     };
     m_bosToken = bos;
@@ -544,7 +558,8 @@ ClipTokenizer::ClipTokenizer(const std::string& folder) {
     m_unkId = idOf(unk, "unk");
     m_padId = idOf(pad, "pad");
     for (const std::string& t : {bos, eos, unk, pad})
-        if (!t.empty() && std::find(m_specialTokens.begin(), m_specialTokens.end(), t) == m_specialTokens.end())
+        if (!t.empty() &&
+            std::find(m_specialTokens.begin(), m_specialTokens.end(), t) == m_specialTokens.end())
             m_specialTokens.push_back(t);
     // Longest first, so a special token that is a prefix of another never wins a tie.
     std::sort(m_specialTokens.begin(), m_specialTokens.end(),
@@ -636,7 +651,8 @@ std::vector<std::string> ClipTokenizer::tokensOfChunk(const std::u32string& chun
     std::vector<std::string> out;
     for (const auto& piece : clipPreSplit(basicClean(chunk))) {
         auto symbols = bpe(piece);
-        out.insert(out.end(), std::make_move_iterator(symbols.begin()), std::make_move_iterator(symbols.end()));
+        out.insert(out.end(), std::make_move_iterator(symbols.begin()),
+                   std::make_move_iterator(symbols.end()));
     }
     return out;
 }
@@ -686,7 +702,8 @@ int64_t ClipTokenizer::token_to_id(const std::string& token) const {
 }
 
 const std::string& ClipTokenizer::id_to_token(int64_t id) const {
-    if (id < 0 || static_cast<size_t>(id) >= m_idToToken.size() || m_idToToken[static_cast<size_t>(id)].empty())
+    if (id < 0 || static_cast<size_t>(id) >= m_idToToken.size() ||
+        m_idToToken[static_cast<size_t>(id)].empty())
         throw std::out_of_range("CLIP tokenizer: id " + std::to_string(id) + " is not in the vocabulary");
     return m_idToToken[static_cast<size_t>(id)];
 }
@@ -747,7 +764,8 @@ std::vector<PaddedTokens> ClipTokenizer::encode_batch(const std::vector<std::str
     return out;
 }
 
-std::vector<int> ClipTokenizer::find_phrase(const std::vector<int64_t>& prompt_ids, const std::string& phrase) const {
+std::vector<int> ClipTokenizer::find_phrase(const std::vector<int64_t>& prompt_ids,
+                                            const std::string& phrase) const {
     std::vector<int64_t> needle;
     for (const auto& t : tokens(phrase)) {
         const int64_t id = token_to_id(t);

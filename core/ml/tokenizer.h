@@ -105,7 +105,7 @@ private:
     std::vector<std::string> tokensOfChunk(const std::u32string& chunk) const;
 
     std::unordered_map<std::string, int64_t> m_vocab;
-    std::vector<std::string> m_idToToken; ///< index = id; empty string for ids the vocab skips
+    std::vector<std::string> m_idToToken;              ///< index = id; empty string for ids the vocab skips
     std::unordered_map<std::string, int> m_mergeRanks; ///< key "first second", value = rank
     std::vector<std::string> m_specialTokens;          ///< bos, eos, unk, pad contents (deduplicated)
     std::string m_bosToken, m_eosToken;

@@ -33,7 +33,7 @@ public:
 TORCH_MODULE(Geglu);
 
 /** GEGLU + output projection of `rows` rows. */
-torch::Tensor feedForwardRows(const torch::Tensor& x, const torch::nn::Linear& proj, const torch::nn::Linear& out,
+torch::Tensor feedForwardRows(const torch::Tensor& x, torch::nn::Linear proj, torch::nn::Linear out,
                               int64_t inner) {
     const torch::Tensor h = proj(x);
     const torch::Tensor a = h.narrow(-1, 0, inner);

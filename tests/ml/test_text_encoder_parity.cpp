@@ -56,7 +56,8 @@ TEST(ClipTextModelParity, InputIdsMatchOurTokenizer) {
     // The vector's input ids are the tiny tokenizer's output for the two prompts: our tokenizer agrees.
     const ClipTokenizer tok(MB_TEST_DATA "/reference/tiny/tokenizer");
     const auto& ids = fixture().vectors.at("input_ids");
-    const char* prompts[] = {"a photo of an astronaut riding a horse on mars", "Darth Vader is surfing on waves!"};
+    const char* prompts[] = {"a photo of an astronaut riding a horse on mars",
+                             "Darth Vader is surfing on waves!"};
     for (int64_t row = 0; row < 2; ++row) {
         const auto want = tok.encode_padded(prompts[row], 77).ids;
         const torch::Tensor got = ids[row].contiguous();
@@ -73,7 +74,8 @@ TEST(ClipTextModelParity, ForwardMatchesReference) {
     ASSERT_EQ(out.hidden_states.size(), 3u);
     for (size_t i = 0; i < 3; ++i) {
         SCOPED_TRACE("hidden_states." + std::to_string(i));
-        EXPECT_LE(maxAbsDiff(out.hidden_states[i], f.vectors.at("hidden_states." + std::to_string(i))), kTolerance);
+        EXPECT_LE(maxAbsDiff(out.hidden_states[i], f.vectors.at("hidden_states." + std::to_string(i))),
+                  kTolerance);
     }
     // Without output_hidden_states nothing extra is kept, and the main output is the same.
     const auto plain = f.model->forward(f.vectors.at("input_ids"));
@@ -121,7 +123,8 @@ TEST(ClipTextModelParity, ConfigErrorsNameTheSource) {
 
 TEST(ClipTextModelParity, RealConfigKeysAndShapesMatchTransformers) {
     const std::string dir = MB_TEST_DATA "/reference/zeroscope-keys/";
-    const auto config = ClipTextConfig::from_json(read_json_file(dir + "text_encoder.config.json"), "zeroscope");
+    const auto config =
+        ClipTextConfig::from_json(read_json_file(dir + "text_encoder.config.json"), "zeroscope");
     EXPECT_EQ(config.num_hidden_layers, 23);
     torch::NoGradGuard noGrad;
     ClipTextModel model(config);

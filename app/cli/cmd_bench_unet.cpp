@@ -1,0 +1,68 @@
+// bench unet: seconds per CFG UNet step, peak memory and achieved GFLOP/s (compare with shared/tools/peer-bench).
+#include "arg_parser.h"
+#include "cli_common.h"
+#include "command_registry.h"
+#include "ml/bench.h"
+
+#include <cstdio>
+
+namespace mb::cli {
+namespace {
+
+int runBenchUnet(const Args& args) {
+    ArgParser ap;
+    ap.option("--config").option("--model").option("--frames").option("--size").option("--repeat");
+    ap.option("--threads").option("--batch").option("--seed").option("--latent-scale").option("--warmup");
+    ap.flag("--no-probe").flag("--bf16");
+    ap.parse(args);
+    if (!ap.positional().empty())
+        throw UsageError("unexpected argument " + ap.positional()[0]);
+    if (ap.has("--config") == ap.has("--model"))
+        throw UsageError("give exactly one of --config PATH (random weights) or --model DIR (real weights)");
+    ml::UNetBenchOptions o;
+    o.configPath = ap.get("--config", "");
+    o.modelDir = ap.get("--model", "");
+    o.frames = ap.getInt("--frames", 8);
+    auto [w, h] = parseSize(ap.get("--size", "256x144"));
+    o.width = w;
+    o.height = h;
+    o.repeats = int(ap.getInt("--repeat", 3));
+    o.warmup = int(ap.getInt("--warmup", 1));
+    o.threads = int(ap.getInt("--threads", 2));
+    o.batch = ap.getInt("--batch", 2);
+    o.seed = static_cast<uint64_t>(ap.getInt("--seed", 0));
+    o.latentScale = ap.getInt("--latent-scale", 8);
+    o.matmulProbe = !ap.has("--no-probe");
+    o.bf16 = ap.has("--bf16");
+
+    const ml::UNetBenchResult r = ml::bench_unet(o);
+    std::printf("bench unet: %s\n", r.source.c_str());
+    std::printf("  %lld parameters, built in %.1f s, RSS after build %.2f GiB; %s\n",
+                static_cast<long long>(r.parameters), r.buildSeconds, r.rssAfterBuildGiB, r.runtime.c_str());
+    std::printf("  step: sample [%lld, %lld, %lld, %lld, %lld] (%dx%d px, %s), timestep 981, batch %lld (CFG)\n",
+                static_cast<long long>(r.latentShape[0]), static_cast<long long>(r.latentShape[1]),
+                static_cast<long long>(r.latentShape[2]), static_cast<long long>(r.latentShape[3]),
+                static_cast<long long>(r.latentShape[4]), w, h, o.bf16 ? "bf16" : "fp32",
+                static_cast<long long>(o.batch));
+    for (size_t i = 0; i < r.warmupSeconds.size(); ++i)
+        std::printf("  warm-up %zu: %.3f s\n", i + 1, r.warmupSeconds[i]);
+    for (size_t i = 0; i < r.stepSeconds.size(); ++i)
+        std::printf("  step %zu: %.3f s\n", i + 1, r.stepSeconds[i]);
+    std::printf("  median %.3f s/step (min %.3f), peak RSS %.2f GiB\n", r.medianSeconds, r.minSeconds,
+                r.peakRssGiB);
+    std::printf("  %.1f GFLOP/step (GEMM/conv, analytic) -> %.1f GFLOP/s", r.flopsPerStep / 1e9, r.gflopsAtMedian);
+    if (r.matmulProbeGflops > 0)
+        std::printf(" = %.0f%% of the 2048^3 matmul probe (%.1f GFLOP/s)", 100 * r.fractionOfProbe,
+                    r.matmulProbeGflops);
+    std::printf("\n");
+    return 0;
+}
+
+} // namespace
+
+MB_CLI_COMMAND("bench unet",
+               "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--threads T] [--batch B] [--bf16]",
+               "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
+               runBenchUnet);
+
+} // namespace mb::cli
