@@ -85,7 +85,14 @@ void MaskEditor::paintStroke(const QPointF& from, const QPointF& to) {
         QPainter p(&img);
         p.setRenderHint(QPainter::Antialiasing, false);
         p.setPen(QPen(QColor(value, value, value), m_brush, Qt::SolidLine, Qt::RoundCap));
-        p.drawLine(from, to);
+        // A click without movement is a dot: QPainter draws nothing for a zero-length line.
+        if (from == to) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(QColor(value, value, value));
+            p.drawEllipse(from, m_brush / 2.0, m_brush / 2.0);
+        } else {
+            p.drawLine(from, to);
+        }
     };
     draw(m_mask, add ? 255 : 0);
     draw(add ? m_foreground : m_background, 255);

@@ -404,9 +404,11 @@ void SubjectPanel::dropEvent(QDropEvent* event) {
 QString SubjectPanel::newMaskPath(const QString& subjectId, const QString& photoPath) const {
     // A new file per edit (never overwritten), so undo can point back at the previous mask.
     const QString stem = QFileInfo(photoPath).completeBaseName();
-    return QDir(maskFolder()).filePath(QStringLiteral("%1_%2_mask_%3.png")
+    static int counter = 0; // two edits within one millisecond still get two files
+    return QDir(maskFolder()).filePath(QStringLiteral("%1_%2_mask_%3_%4.png")
                                            .arg(subjectId, stem)
-                                           .arg(QDateTime::currentMSecsSinceEpoch()));
+                                           .arg(QDateTime::currentMSecsSinceEpoch())
+                                           .arg(++counter));
 }
 
 void SubjectPanel::setPhotoMask(const QString& subjectId, int index, const QString& maskPath, const QString& label) {

@@ -32,9 +32,11 @@ int runInspect(const Args& args) {
         std::printf("\n[%s] %s %s\n", r.name.c_str(), r.library.c_str(), r.class_name.c_str());
         if (!r.summary.empty())
             std::printf("  config: %s\n", r.summary.c_str());
-        if (r.parameters > 0)
-            std::printf("  parameters: %s (float32: %.2f GB)\n", withThousands(r.parameters).c_str(),
-                        double(r.parameters) * 4 / 1e9);
+        if (r.parameters > 0) {
+            const double bytes = double(r.parameters) * 4;
+            std::printf("  parameters: %s (float32: %.2f %s)\n", withThousands(r.parameters).c_str(),
+                        bytes >= 1e9 ? bytes / 1e9 : bytes / 1e6, bytes >= 1e9 ? "GB" : "MB");
+        }
         for (const auto& f : r.weight_files)
             std::printf("  weights: %s\n", f.c_str());
         if (!r.key_report.empty())

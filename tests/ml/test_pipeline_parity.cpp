@@ -322,8 +322,9 @@ TEST(PipelineParity, FullTinyPipelineCancelsWithinOneStep) {
         if (p.stage == "denoise" && p.done == 1)
             cancel.request();
     };
-    EXPECT_THROW(pipe.generate(referenceParams(), job, [&](int64_t, int64_t, const torch::Tensor&) { ++steps; }),
-                 mb::JobCancelled);
+    EXPECT_THROW(
+        pipe.generate(referenceParams(), job, [&](int64_t, int64_t, const torch::Tensor&) { ++steps; }),
+        mb::JobCancelled);
     EXPECT_EQ(steps, 1);
 }
 

@@ -217,8 +217,11 @@ TEST(ClipTokenizer, UnicodeCleanUpDetails) {
     EXPECT_EQ(tok.tokens("dog\xE2\x80\xA8"
                          "cat"),
               tok.tokens("dog cat"));
-    // U+0345 is matched by no alternative of the case-insensitive regex (its upper case is a letter): skipped.
-    EXPECT_EQ(tok.tokens("a\xCD\x85" "b"), (std::vector<std::string>{"a</w>", "b</w>"}));
+    // U+0345 is matched by no alternative of the case-insensitive regex (its upper case is a letter):
+    // skipped.
+    EXPECT_EQ(tok.tokens("a\xCD\x85"
+                         "b"),
+              (std::vector<std::string>{"a</w>", "b</w>"}));
     // Upper-case special token text is lowercased by the clean-up and then kept whole by the regex + bpe
     // cache.
     EXPECT_EQ(tok.encode("<|STARTOFTEXT|>"), (std::vector<int64_t>{49406, 49406, 49407}));

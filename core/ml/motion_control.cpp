@@ -1,0 +1,167 @@
+#include "ml/motion_control.h"
+
+#include "ml/latent_shift.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <torch/torch.h>
+
+namespace mb::ml {
+
+uint64_t latent_shift_seed(uint64_t seed) {
+    // A fixed, documented mix (SplitMix64 finaliser) so the fill sampler never shares a stream with the noise.
+    uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+namespace {
+
+/** Background map [F, h, w]: false inside every subject's current box (cells truncated, as the reference). */
+torch::Tensor background_map(const std::vector<std::vector<BoxF>>& boxes, int64_t F, int64_t h, int64_t w) {
+    auto bg = torch::ones({F, h, w}, torch::kBool);
+    for (const auto& subject : boxes)
+        for (int64_t f = 0; f < F; ++f) {
+            const BoxF& b = subject[size_t(f)];
+            const int64_t x0 = std::clamp<int64_t>(int64_t(std::trunc(b[0] * w)), 0, w);
+            const int64_t x1 = std::clamp<int64_t>(int64_t(std::trunc(b[2] * w)), 0, w);
+            const int64_t y0 = std::clamp<int64_t>(int64_t(std::trunc(b[1] * h)), 0, h);
+            const int64_t y1 = std::clamp<int64_t>(int64_t(std::trunc(b[3] * h)), 0, h);
+            if (x1 > x0 && y1 > y0)
+                bg[f].slice(0, y0, y1).slice(1, x0, x1).fill_(false);
+        }
+    return bg;
+}
+
+} // namespace
+
+TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, const ControlledUnetFn& unet,
+                                               const TextToVideoParams& params, const MotionControlParams& control,
+                                               const mb::JobControl& job, const StepCallback& onStep,
+                                               MotionControlReport* report) {
+    torch::NoGradGuard noGrad;
+    const PipelineGeometry& g = pipeline.geometry();
+    const int64_t H = params.height ? params.height : g.default_sample_size * g.vae_scale_factor;
+    const int64_t W = params.width ? params.width : g.default_sample_size * g.vae_scale_factor;
+    const int64_t F = params.num_frames;
+    if (F < 1 || params.num_inference_steps < 1)
+        throw std::invalid_argument("motion control: frames and steps must be at least 1");
+    if (H % g.vae_scale_factor || W % g.vae_scale_factor)
+        throw std::invalid_argument("motion control: " + std::to_string(W) + "x" + std::to_string(H) +
+                                    " is not a multiple of the VAE scale factor " + std::to_string(g.vae_scale_factor));
+    const int64_t h = H / g.vae_scale_factor, w = W / g.vae_scale_factor;
+
+    std::vector<int64_t> condIds;
+    const torch::Tensor cond = pipeline.encode_prompt(params.prompt, &condIds);
+    const torch::Tensor uncond = params.guidance_scale > 1.0 ? pipeline.encode_prompt(params.negative_prompt) : torch::Tensor();
+    const int64_t promptLength = std::min<int64_t>(int64_t(pipeline.tokenizer().encode(params.prompt).size()), 77);
+
+    MotionControlReport rep;
+    rep.promptLength = promptLength;
+    std::vector<EditedSubject> edited(control.subjects.size());
+    for (size_t i = 0; i < control.subjects.size(); ++i) {
+        const auto& s = control.subjects[i];
+        if (int64_t(s.screenBoxes.size()) != F)
+            throw std::invalid_argument("motion control: subject \"" + s.phrase + "\" has " +
+                                        std::to_string(s.screenBoxes.size()) + " boxes for " + std::to_string(F) +
+                                        " frames");
+        const std::vector<int> tokens = pipeline.tokenizer().find_phrase(condIds, s.phrase);
+        if (tokens.empty())
+            throw std::invalid_argument("motion control: the phrase \"" + s.phrase + "\" is not in the prompt \"" +
+                                        params.prompt + "\" (or was cut off after 75 tokens)");
+        rep.phraseTokens.push_back(tokens);
+        edited[i].tokens.assign(tokens.begin(), tokens.end());
+    }
+
+    // Camera: per-frame total displacement in latent cells (ruling 10).
+    std::vector<std::array<double, 2>> total(size_t(F), {0.0, 0.0});
+    bool moving = false;
+    if (!control.cameraTravel.empty()) {
+        if (int64_t(control.cameraTravel.size()) != F)
+            throw std::invalid_argument("motion control: camera travel has " +
+                                        std::to_string(control.cameraTravel.size()) + " frames, the shot " +
+                                        std::to_string(F));
+        for (int64_t f = 0; f < F; ++f) {
+            total[size_t(f)] = {control.cameraTravel[size_t(f)][0] * double(w),
+                                control.cameraTravel[size_t(f)][1] * double(h)};
+            moving = moving || total[size_t(f)][0] != 0.0 || total[size_t(f)][1] != 0.0;
+        }
+    }
+    const bool shifting = moving && control.shiftSteps > 0;
+    LatentShifter shifter(total, std::max(1, control.shiftSteps), latent_shift_seed(params.seed));
+
+    torch::Tensor latents = params.latents.defined() ? params.latents.clone()
+                                                     : pipeline.initial_latents(params.seed, F, H, W);
+    if (latents.dim() != 5 || latents.size(2) != F || latents.size(3) != h || latents.size(4) != w)
+        throw std::invalid_argument("motion control: initial latents have the wrong shape");
+    DDIMScheduler ddim(pipeline.scheduler_config());
+    ddim.set_timesteps(params.num_inference_steps);
+    const torch::Tensor timesteps = ddim.timesteps();
+
+    AttentionEditor editor;
+    // Where each subject's box is in the latent right now: output box + displacement still to come.
+    auto currentBoxes = [&]() {
+        std::vector<std::vector<BoxF>> boxes(control.subjects.size());
+        for (size_t s = 0; s < control.subjects.size(); ++s)
+            for (int64_t f = 0; f < F; ++f) {
+                BoxF b = control.subjects[s].screenBoxes[size_t(f)];
+                if (shifting) {
+                    const auto rem = shifter.remaining(f);
+                    const double dx = rem[0] / double(w), dy = rem[1] / double(h);
+                    b = {b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy};
+                }
+                boxes[s].push_back(b);
+            }
+        return boxes;
+    };
+
+    const int64_t N = timesteps.size(0);
+    for (int64_t i = 0; i < N; ++i) {
+        job.checkCancelled();
+        const int64_t t = timesteps[i].item<int64_t>();
+        if (shifting && i >= control.shiftStartStep && i < control.shiftStartStep + control.shiftSteps)
+            latents = shifter.step(latents, background_map(currentBoxes(), F, h, w));
+        CrossAttentionHook* hook = nullptr;
+        if (!edited.empty()) {
+            const auto boxes = currentBoxes();
+            for (size_t s = 0; s < edited.size(); ++s)
+                edited[s].boxes = boxes[s];
+            AttentionEditSettings st;
+            st.alpha = control.alpha;
+            st.amplify = i < control.amplifySteps;
+            st.suppressOtherWords = control.suppressOtherWords;
+            st.promptLength = promptLength;
+            editor.configure(edited, st, {0});
+            hook = &editor;
+        }
+        torch::Tensor eps = unet(latents, t, cond, hook);
+        if (params.guidance_scale > 1.0) {
+            const torch::Tensor epsU = unet(latents, t, uncond, nullptr);
+            eps = epsU + params.guidance_scale * (eps - epsU);
+        }
+        latents = ddim.step(eps, t, latents).prevSample;
+        job.report("denoise", i + 1, N);
+        if (onStep)
+            onStep(i, t, latents);
+    }
+    job.checkCancelled();
+    rep.fillShortages = shifter.fill_shortages();
+    for (int64_t f = 0; f < F; ++f) {
+        const auto rem = shifter.remaining(f);
+        rep.shiftApplied.push_back({int64_t(std::llround(total[size_t(f)][0] - rem[0])),
+                                    int64_t(std::llround(total[size_t(f)][1] - rem[1]))});
+    }
+    if (report)
+        *report = rep;
+
+    const torch::Tensor video = pipeline.decode_latents(latents, params.decode_frames_per_batch, job); // [1,3,F,H,W]
+    torch::Tensor frames = (video / 2 + 0.5).clamp(0, 1)[0].permute({1, 2, 3, 0}).contiguous(); // [F,H,W,3]
+    if (params.format == FrameFormat::Uint8)
+        frames = frames.mul(255).round().to(torch::kUInt8);
+    return {frames, latents};
+}
+
+} // namespace mb::ml

@@ -1,0 +1,67 @@
+#pragma once
+/**
+ * \file motion_control.h
+ * \brief Text-to-video generation with MotionBooth's training-free controls (method §7–§9): per-frame boxes
+ *        steer each subject through cross-attention editing, and the camera path shifts the noisy latent.
+ *
+ * The loop follows the reference (method §7) with our fixes (method §14, rulings 9, 17, 18):
+ *  1. inside the shift window [shiftStartStep, shiftStartStep + shiftSteps) the latent is shifted first
+ *     (LatentShifter, fills outside the subjects' current boxes, seeded: reproducible);
+ *  2. the conditional pass runs with the attention editor (amplify for the first amplifySteps steps,
+ *     suppress always), the unconditional pass without it; guided = u + g·(c − u); DDIM step;
+ *  3. boxes are given in output-frame coordinates (where each subject must appear in the video). Until the
+ *     shift has happened, the edit targets box + (camera displacement still to come), so the subject lands
+ *     where it was drawn once the latent has moved — for every subject, not only the last one.
+ */
+#include "ml/attention_edit.h"
+#include "ml/pipeline.h"
+
+#include <array>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mb::ml {
+
+/** The denoiser with a cross-attention hook (nullptr = none). */
+using ControlledUnetFn = std::function<torch::Tensor(const torch::Tensor& sample, int64_t t,
+                                                     const torch::Tensor& text, CrossAttentionHook* hook)>;
+
+struct ControlledSubject {
+    std::string phrase;            ///< the subject's words in the prompt, e.g. "sks toy robot"
+    std::vector<BoxF> screenBoxes; ///< per frame, normalised output-frame box
+};
+
+struct MotionControlParams {
+    std::vector<ControlledSubject> subjects; ///< empty = no subject control
+    double alpha = 7.5;                      ///< edit_scale
+    int amplifySteps = 5;                    ///< τ
+    bool suppressOtherWords = true;
+    /** Camera travel per frame as fractions of the frame (x, y); empty or all zero = static camera. */
+    std::vector<std::array<double, 2>> cameraTravel;
+    int shiftStartStep = 10;
+    int shiftSteps = 10;
+};
+
+/** What the controlled render did, for the sidecar and the log. */
+struct MotionControlReport {
+    std::vector<std::vector<int>> phraseTokens; ///< per subject, token positions in the prompt
+    int64_t promptLength = 0;                   ///< tokens incl. start and end
+    int64_t fillShortages = 0;                  ///< latent-shift fills that sampled with replacement
+    std::vector<std::array<int64_t, 2>> shiftApplied; ///< per frame, total cells moved (x, y)
+};
+
+/** The seed of the latent-shift fill sampler derived from the take's seed (documented in the sidecar). */
+uint64_t latent_shift_seed(uint64_t seed);
+
+/**
+ * Generates a video with motion control. `pipeline` provides tokenizer, text encoder, scheduler config and
+ * VAE; `unet` is the same model with a hook argument. Throws std::invalid_argument when a subject phrase is
+ * not in the prompt, box counts differ from the frame count, or sizes are invalid; JobCancelled on cancel.
+ */
+TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, const ControlledUnetFn& unet,
+                                               const TextToVideoParams& params, const MotionControlParams& control,
+                                               const mb::JobControl& job = {}, const StepCallback& onStep = {},
+                                               MotionControlReport* report = nullptr);
+
+} // namespace mb::ml
