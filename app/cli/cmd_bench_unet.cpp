@@ -1,4 +1,5 @@
-// bench unet: seconds per CFG UNet step, peak memory and achieved GFLOP/s (compare with shared/tools/peer-bench).
+// bench unet: seconds per CFG UNet step, peak memory and achieved GFLOP/s (compare with
+// shared/tools/peer-bench).
 #include "arg_parser.h"
 #include "cli_common.h"
 #include "command_registry.h"
@@ -39,18 +40,20 @@ int runBenchUnet(const Args& args) {
     std::printf("bench unet: %s\n", r.source.c_str());
     std::printf("  %lld parameters, built in %.1f s, RSS after build %.2f GiB; %s\n",
                 static_cast<long long>(r.parameters), r.buildSeconds, r.rssAfterBuildGiB, r.runtime.c_str());
-    std::printf("  step: sample [%lld, %lld, %lld, %lld, %lld] (%dx%d px, %s), timestep 981, batch %lld (CFG)\n",
-                static_cast<long long>(r.latentShape[0]), static_cast<long long>(r.latentShape[1]),
-                static_cast<long long>(r.latentShape[2]), static_cast<long long>(r.latentShape[3]),
-                static_cast<long long>(r.latentShape[4]), w, h, o.bf16 ? "bf16" : "fp32",
-                static_cast<long long>(o.batch));
+    std::printf(
+        "  step: sample [%lld, %lld, %lld, %lld, %lld] (%dx%d px, %s), timestep 981, batch %lld (CFG)\n",
+        static_cast<long long>(r.latentShape[0]), static_cast<long long>(r.latentShape[1]),
+        static_cast<long long>(r.latentShape[2]), static_cast<long long>(r.latentShape[3]),
+        static_cast<long long>(r.latentShape[4]), w, h, o.bf16 ? "bf16" : "fp32",
+        static_cast<long long>(o.batch));
     for (size_t i = 0; i < r.warmupSeconds.size(); ++i)
         std::printf("  warm-up %zu: %.3f s\n", i + 1, r.warmupSeconds[i]);
     for (size_t i = 0; i < r.stepSeconds.size(); ++i)
         std::printf("  step %zu: %.3f s\n", i + 1, r.stepSeconds[i]);
     std::printf("  median %.3f s/step (min %.3f), peak RSS %.2f GiB\n", r.medianSeconds, r.minSeconds,
                 r.peakRssGiB);
-    std::printf("  %.1f GFLOP/step (GEMM/conv, analytic) -> %.1f GFLOP/s", r.flopsPerStep / 1e9, r.gflopsAtMedian);
+    std::printf("  %.1f GFLOP/step (GEMM/conv, analytic) -> %.1f GFLOP/s", r.flopsPerStep / 1e9,
+                r.gflopsAtMedian);
     if (r.matmulProbeGflops > 0)
         std::printf(" = %.0f%% of the 2048^3 matmul probe (%.1f GFLOP/s)", 100 * r.fractionOfProbe,
                     r.matmulProbeGflops);
@@ -60,9 +63,10 @@ int runBenchUnet(const Args& args) {
 
 } // namespace
 
-MB_CLI_COMMAND("bench unet",
-               "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--threads T] [--batch B] [--bf16]",
-               "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
-               runBenchUnet);
+MB_CLI_COMMAND(
+    "bench unet",
+    "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--threads T] [--batch B] [--bf16]",
+    "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
+    runBenchUnet);
 
 } // namespace mb::cli

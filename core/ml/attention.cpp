@@ -5,7 +5,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
+
+#include "ml/parallel_ops.h"
 
 namespace mb::ml {
 
@@ -40,7 +43,9 @@ std::string shapeText(c10::IntArrayRef s) {
 
 } // namespace
 
-int64_t attention_chunk_elements() { return g_chunkElements.load(); }
+int64_t attention_chunk_elements() {
+    return g_chunkElements.load();
+}
 
 void set_attention_chunk_elements(int64_t elements) {
     if (elements < 1) {
@@ -66,16 +71,17 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
         if (bias.dim() != 4 || (bias.size(0) != 1 && bias.size(0) != N) ||
             (bias.size(1) != 1 && bias.size(1) != heads) || bias.size(2) != Lq || bias.size(3) != Lk) {
             throw std::invalid_argument("attention logit bias has shape " + shapeText(bias.sizes()) +
-                                        ", expected [1|" + std::to_string(N) + ", 1|" + std::to_string(heads) +
-                                        ", " + std::to_string(Lq) + ", " + std::to_string(Lk) + "]");
+                                        ", expected [1|" + std::to_string(N) + ", 1|" +
+                                        std::to_string(heads) + ", " + std::to_string(Lq) + ", " +
+                                        std::to_string(Lk) + "]");
         }
         if (bias.scalar_type() != q.scalar_type()) {
             bias = bias.to(q.scalar_type());
         }
     }
-    const bool grad = torch::GradMode::is_enabled() &&
-                      (q.requires_grad() || k.requires_grad() || v.requires_grad() ||
-                       (bias.defined() && bias.requires_grad()));
+    const bool grad =
+        torch::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad() ||
+                                          (bias.defined() && bias.requires_grad()));
 
     // Heads-major layouts: q pre-scaled (cheaper than scaling every score; exact when scale is a power of 2).
     const torch::Tensor qh = (q.reshape({N, Lq, heads, d}).permute({0, 2, 1, 3}) * scale).contiguous();
@@ -99,45 +105,75 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
     }
     const auto softmaxType = extras.upcastSoftmax ? torch::kFloat32 : q.scalar_type();
 
-    for (int64_t b0 = 0; b0 < N; b0 += rowsPerChunk) {
-        const int64_t nb = std::min(rowsPerChunk, N - b0);
+    // Without autograd and with OpenBLAS single-threaded, the chunks themselves run in parallel (each one a
+    // single-threaded GEMM): make at least one chunk per thread.
+    const bool parallel = !grad && split_products_over_threads();
+    if (parallel) {
+        const int64_t threads = at::get_num_threads();
+        if (rowsPerChunk >= N && N >= threads) {
+            rowsPerChunk = (N + threads - 1) / threads;
+        } else if (rowsPerChunk >= N && queriesPerChunk >= Lq) {
+            queriesPerChunk = std::max<int64_t>(1, (Lq + threads - 1) / threads);
+        }
+    }
+    const int64_t rowChunks = (N + rowsPerChunk - 1) / rowsPerChunk;
+    const int64_t queryChunks = (Lq + queriesPerChunk - 1) / queriesPerChunk;
+
+    auto runChunk = [&](int64_t chunk) {
+        const int64_t b0 = (chunk / queryChunks) * rowsPerChunk, r0 = (chunk % queryChunks) * queriesPerChunk;
+        const int64_t nb = std::min(rowsPerChunk, N - b0), nr = std::min(queriesPerChunk, Lq - r0);
         const torch::Tensor kc = kh.narrow(0, b0, nb).reshape({nb * heads, Lk, d}).transpose(1, 2);
         const torch::Tensor vc = vh.narrow(0, b0, nb).reshape({nb * heads, Lk, dv});
-        for (int64_t r0 = 0; r0 < Lq; r0 += queriesPerChunk) {
-            const int64_t nr = std::min(queriesPerChunk, Lq - r0);
-            const torch::Tensor qc = qh.narrow(0, b0, nb).narrow(2, r0, nr).reshape({nb * heads, nr, d});
-            torch::Tensor biasChunk;
-            if (bias.defined()) {
-                biasChunk = bias.size(0) == 1 ? bias : bias.narrow(0, b0, nb);
-                biasChunk = biasChunk.narrow(2, r0, nr);
+        const torch::Tensor qc = qh.narrow(0, b0, nb).narrow(2, r0, nr).reshape({nb * heads, nr, d});
+        torch::Tensor biasChunk;
+        if (bias.defined()) {
+            biasChunk = bias.size(0) == 1 ? bias : bias.narrow(0, b0, nb);
+            biasChunk = biasChunk.narrow(2, r0, nr);
+        }
+        torch::Tensor probs, chunkOut;
+        if (grad) {
+            torch::Tensor scores = torch::bmm(qc, kc);
+            if (biasChunk.defined()) {
+                scores = (scores.view({nb, heads, nr, Lk}) + biasChunk).view({nb * heads, nr, Lk});
             }
-            torch::Tensor probs, chunkOut;
-            if (grad) {
-                torch::Tensor scores = torch::bmm(qc, kc);
-                if (biasChunk.defined()) {
-                    scores = (scores.view({nb, heads, nr, Lk}) + biasChunk).view({nb * heads, nr, Lk});
-                }
-                probs = torch::softmax(scores, -1, softmaxType).to(q.scalar_type());
-                chunkOut = torch::bmm(probs, vc);
+            probs = torch::softmax(scores, -1, softmaxType).to(q.scalar_type());
+            chunkOut = torch::bmm(probs, vc);
+        } else {
+            torch::Tensor scores = scratchOf(0, {nb * heads, nr, Lk}, q.options());
+            at::bmm_out(scores, qc, kc);
+            if (biasChunk.defined()) {
+                scores.view({nb, heads, nr, Lk}).add_(biasChunk);
+            }
+            if (extras.upcastSoftmax && q.scalar_type() != torch::kFloat32) {
+                probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
             } else {
-                torch::Tensor scores = scratchOf(0, {nb * heads, nr, Lk}, q.options());
-                at::bmm_out(scores, qc, kc);
-                if (biasChunk.defined()) {
-                    scores.view({nb, heads, nr, Lk}).add_(biasChunk);
-                }
-                if (extras.upcastSoftmax && q.scalar_type() != torch::kFloat32) {
-                    probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
-                } else {
-                    probs = scratchOf(1, {nb * heads, nr, Lk}, q.options());
-                    at::_softmax_out(probs, scores, -1, false);
-                }
-                chunkOut = scratchOf(2, {nb * heads, nr, dv}, q.options());
-                at::bmm_out(chunkOut, probs, vc);
+                probs = scratchOf(1, {nb * heads, nr, Lk}, q.options());
+                at::_softmax_out(probs, scores, -1, false);
             }
-            if (probsAll.defined()) {
-                probsAll.narrow(0, b0, nb).narrow(2, r0, nr).copy_(probs.view({nb, heads, nr, Lk}));
+            chunkOut = scratchOf(2, {nb * heads, nr, dv}, q.options());
+            at::bmm_out(chunkOut, probs, vc);
+        }
+        if (probsAll.defined()) {
+            probsAll.narrow(0, b0, nb).narrow(2, r0, nr).copy_(probs.view({nb, heads, nr, Lk}));
+        }
+        out.narrow(0, b0, nb).narrow(1, r0, nr).copy_(
+            chunkOut.view({nb, heads, nr, dv}).permute({0, 2, 1, 3}));
+    };
+
+    const int64_t chunks = rowChunks * queryChunks;
+    if (parallel && chunks > 1) {
+        const bool inference = c10::InferenceMode::is_enabled();
+        at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
+            // OpenMP workers do not inherit LibTorch's thread-local modes: restore them.
+            c10::InferenceMode inferenceGuard(inference);
+            torch::NoGradGuard noGrad;
+            for (int64_t c = begin; c < end; ++c) {
+                runChunk(c);
             }
-            out.narrow(0, b0, nb).narrow(1, r0, nr).copy_(chunkOut.view({nb, heads, nr, dv}).permute({0, 2, 1, 3}));
+        });
+    } else {
+        for (int64_t c = 0; c < chunks; ++c) {
+            runChunk(c);
         }
     }
     if (extras.probabilities) {
@@ -146,26 +182,29 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
     return out.view({N, Lq, heads * dv});
 }
 
-AttentionImpl::AttentionImpl(int64_t queryDim, int64_t contextDim, int64_t heads, int64_t headDim, bool qkvBias)
+AttentionImpl::AttentionImpl(int64_t queryDim, int64_t contextDim, int64_t heads, int64_t headDim,
+                             bool qkvBias)
     : m_heads(heads), m_headDim(headDim) {
     const int64_t inner = heads * headDim;
     const int64_t ctx = contextDim > 0 ? contextDim : queryDim;
-    to_q = register_module("to_q", torch::nn::Linear(torch::nn::LinearOptions(queryDim, inner).bias(qkvBias)));
+    to_q =
+        register_module("to_q", torch::nn::Linear(torch::nn::LinearOptions(queryDim, inner).bias(qkvBias)));
     to_k = register_module("to_k", torch::nn::Linear(torch::nn::LinearOptions(ctx, inner).bias(qkvBias)));
     to_v = register_module("to_v", torch::nn::Linear(torch::nn::LinearOptions(ctx, inner).bias(qkvBias)));
     m_out = torch::nn::Linear(torch::nn::LinearOptions(inner, queryDim).bias(true));
-    to_out = register_module("to_out", torch::nn::ModuleList(m_out)); // key "to_out.0" (dropout has no weights)
+    to_out =
+        register_module("to_out", torch::nn::ModuleList(m_out)); // key "to_out.0" (dropout has no weights)
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& context,
                                      const AttentionExtras& extras) {
     const torch::Tensor& ctx = context.defined() ? context : x;
-    const torch::Tensor q = to_q(x);
-    const torch::Tensor k = to_k(ctx);
-    const torch::Tensor v = to_v(ctx);
-    const torch::Tensor o = multi_head_attention(q, k, v, m_heads, 1.0 / std::sqrt(static_cast<double>(m_headDim)),
-                                                 extras);
-    return m_out(o);
+    const torch::Tensor q = linear(to_q, x);
+    const torch::Tensor k = linear(to_k, ctx);
+    const torch::Tensor v = linear(to_v, ctx);
+    const torch::Tensor o =
+        multi_head_attention(q, k, v, m_heads, 1.0 / std::sqrt(static_cast<double>(m_headDim)), extras);
+    return linear(m_out, o);
 }
 
 } // namespace mb::ml

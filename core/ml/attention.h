@@ -35,15 +35,15 @@ struct CrossAttentionInfo {
     enum class Block { Down, Mid, Up };
     std::string modulePath; ///< e.g. "down_blocks.2.attentions.1.transformer_blocks.0.attn2"
     Block block = Block::Down;
-    int blockIndex = 0;     ///< index within down_blocks / up_blocks (0 for the mid block)
-    int layerIndex = 0;     ///< index of the Transformer2D within its block (attentions.N)
-    int64_t height = 0;     ///< attention map rows (from the tensor shape)
-    int64_t width = 0;      ///< attention map columns (from the tensor shape)
-    int64_t batch = 0;      ///< B (videos in the call)
-    int64_t frames = 0;     ///< F
+    int blockIndex = 0; ///< index within down_blocks / up_blocks (0 for the mid block)
+    int layerIndex = 0; ///< index of the Transformer2D within its block (attentions.N)
+    int64_t height = 0; ///< attention map rows (from the tensor shape)
+    int64_t width = 0;  ///< attention map columns (from the tensor shape)
+    int64_t batch = 0;  ///< B (videos in the call)
+    int64_t frames = 0; ///< F
     int64_t heads = 0;
     int64_t headDim = 0;
-    int64_t tokens = 0;     ///< text tokens attended to (77)
+    int64_t tokens = 0; ///< text tokens attended to (77)
     /** The layer belongs to the lowest-resolution down block or up block that has cross-attention
      *  (chosen from the block structure, not from the query length; ruling 15). */
     bool isStcaLayer = false;
@@ -103,7 +103,8 @@ void set_attention_chunk_elements(int64_t elements);
 
 /**
  * diffusers' `Attention` with the default processor: to_q/to_k/to_v Linear (bias optional), heads·headDim
- * inner width, to_out.0 Linear with bias. Keys: to_q.weight, to_k.weight, to_v.weight, to_out.0.{weight,bias}.
+ * inner width, to_out.0 Linear with bias. Keys: to_q.weight, to_k.weight, to_v.weight,
+ * to_out.0.{weight,bias}.
  */
 class AttentionImpl : public torch::nn::Module {
 public:

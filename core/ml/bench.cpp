@@ -65,10 +65,12 @@ struct FlopModel {
             conv(hw, c, c, 3);
         }
     }
-    void block(double rows, double inner, double heads, double seqQ, double seqK, double kvRows, double kvIn) {
+    void block(double rows, double inner, double heads, double seqQ, double seqK, double kvRows,
+               double kvIn) {
         // BasicTransformerBlock: attn1 (self), attn2 (cross or self), GEGLU FF.
         const double d = inner / heads;
-        linear(rows, inner, inner), linear(rows, inner, inner), linear(rows, inner, inner), linear(rows, inner, inner);
+        linear(rows, inner, inner), linear(rows, inner, inner), linear(rows, inner, inner),
+            linear(rows, inner, inner);
         attention(rows / seqQ * heads, seqQ, seqQ, d);
         linear(rows, inner, inner), linear(rows, inner, inner);
         linear(kvRows, inner, kvIn), linear(kvRows, inner, kvIn);
@@ -92,11 +94,15 @@ struct FlopModel {
 
 } // namespace
 
-double peak_rss_gib() { return statusGiB("VmHWM"); }
-double current_rss_gib() { return statusGiB("VmRSS"); }
+double peak_rss_gib() {
+    return statusGiB("VmHWM");
+}
+double current_rss_gib() {
+    return statusGiB("VmRSS");
+}
 
-double unet_flops(const std::string& configPath, int64_t batch, int64_t frames, int64_t latentH, int64_t latentW,
-                  int64_t tokens) {
+double unet_flops(const std::string& configPath, int64_t batch, int64_t frames, int64_t latentH,
+                  int64_t latentW, int64_t tokens) {
     const UNet3DConfig c = UNet3DConfig::from_file(configPath);
     FlopModel m;
     m.B = double(batch);
@@ -200,18 +206,20 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
     }
     if (o.width % o.latentScale || o.height % o.latentScale || o.width < o.latentScale ||
         o.height < o.latentScale) {
-        throw std::invalid_argument("bench unet: size " + std::to_string(o.width) + "x" + std::to_string(o.height) +
-                                    " must be a positive multiple of " + std::to_string(o.latentScale));
+        throw std::invalid_argument("bench unet: size " + std::to_string(o.width) + "x" +
+                                    std::to_string(o.height) + " must be a positive multiple of " +
+                                    std::to_string(o.latentScale));
     }
     UNetBenchResult r;
-    configure_threads(o.threads);
+    configure_threads(o.threads, o.blasThreads);
     r.runtime = runtime_description();
 
     // Resolve the config (and weights) to use.
     std::string configPath = o.configPath, weightsDir;
     if (!o.modelDir.empty()) {
-        weightsDir = fs::exists(fs::path(o.modelDir) / "model_index.json") ? (fs::path(o.modelDir) / "unet").string()
-                                                                           : o.modelDir;
+        weightsDir = fs::exists(fs::path(o.modelDir) / "model_index.json")
+                         ? (fs::path(o.modelDir) / "unet").string()
+                         : o.modelDir;
         configPath = (fs::path(weightsDir) / "config.json").string();
         r.source = weightsDir;
     } else if (configPath.empty()) {
@@ -244,7 +252,8 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
     r.latentShape = {o.batch, config.inChannels, o.frames, lh, lw};
     auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed + 1);
     const torch::Tensor sample = at::randn(r.latentShape, gen, torch::kFloat32).to(dtype);
-    const torch::Tensor text = at::randn({o.batch, 77, config.crossAttentionDim}, gen, torch::kFloat32).to(dtype);
+    const torch::Tensor text =
+        at::randn({o.batch, 77, config.crossAttentionDim}, gen, torch::kFloat32).to(dtype);
     const torch::Tensor t = torch::tensor(981, torch::kInt64);
 
     {

@@ -21,16 +21,17 @@ struct UNetBenchOptions {
     std::string configPath; ///< a UNet config.json: random weights (seeded); or
     std::string modelDir;   ///< a diffusers pipeline folder or its unet/ folder: real weights
     int64_t frames = 8;
-    int64_t width = 256;    ///< pixels; latent = width / latentScale
+    int64_t width = 256; ///< pixels; latent = width / latentScale
     int64_t height = 144;
     int64_t latentScale = 8;
-    int64_t batch = 2;      ///< 2 = classifier-free guidance
+    int64_t batch = 2; ///< 2 = classifier-free guidance
     int repeats = 3;
     int warmup = 1;
     int threads = 2;
+    int blasThreads = -1; ///< OpenBLAS pool size; −1 = threads
     uint64_t seed = 0;
     bool matmulProbe = true;
-    bool bf16 = false;      ///< opt-in bfloat16 compute (weights and activations)
+    bool bf16 = false; ///< opt-in bfloat16 compute (weights and activations)
 };
 
 struct UNetBenchResult {
@@ -41,23 +42,23 @@ struct UNetBenchResult {
     std::vector<double> stepSeconds;
     double medianSeconds = 0;
     double minSeconds = 0;
-    double flopsPerStep = 0;     ///< analytic GEMM/conv FLOPs
+    double flopsPerStep = 0; ///< analytic GEMM/conv FLOPs
     double gflopsAtMedian = 0;
     double matmulProbeGflops = 0; ///< median of the probe; 0 when skipped
     double fractionOfProbe = 0;
-    double peakRssGiB = 0;       ///< VmHWM of the process
+    double peakRssGiB = 0; ///< VmHWM of the process
     double rssAfterBuildGiB = 0;
-    std::string runtime;         ///< runtime_description()
+    std::string runtime; ///< runtime_description()
     std::vector<int64_t> latentShape;
-    double outputAbsMean = 0;    ///< sanity: finite, non-trivial output
+    double outputAbsMean = 0; ///< sanity: finite, non-trivial output
 };
 
 /** Runs the benchmark; throws std::runtime_error (naming the file) on bad input. */
 UNetBenchResult bench_unet(const UNetBenchOptions& options);
 
 /** Analytic FLOPs of one UNet3D forward for a config file and latent shape (peer-bench counting rules). */
-double unet_flops(const std::string& configPath, int64_t batch, int64_t frames, int64_t latentH, int64_t latentW,
-                  int64_t tokens = 77);
+double unet_flops(const std::string& configPath, int64_t batch, int64_t frames, int64_t latentH,
+                  int64_t latentW, int64_t tokens = 77);
 
 /** GFLOP/s of a 2048³ float32 matmul (median of `repeats`) at the current thread setting. */
 double matmul_probe_gflops(int repeats = 5);

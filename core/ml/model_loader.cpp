@@ -105,12 +105,12 @@ KeyReport loadFrom(torch::nn::Module& module, const WeightSource& src, const Loa
         }
     }
     if (!report.mismatched.empty()) {
-        throw std::runtime_error("weights from '" + src.name + "' do not fit the model built from its config: " +
-                                 report.summary());
+        throw std::runtime_error("weights from '" + src.name +
+                                 "' do not fit the model built from its config: " + report.summary());
     }
     if (options.requireComplete && !report.complete()) {
-        throw std::runtime_error("weights from '" + src.name + "' do not match the model's keys: " +
-                                 report.summary());
+        throw std::runtime_error("weights from '" + src.name +
+                                 "' do not match the model's keys: " + report.summary());
     }
 
     torch::NoGradGuard noGrad;
@@ -123,7 +123,8 @@ KeyReport loadFrom(torch::nn::Module& module, const WeightSource& src, const Loa
     return report;
 }
 
-void appendList(std::ostringstream& s, const char* label, const std::vector<std::string>& names, size_t maxNames) {
+void appendList(std::ostringstream& s, const char* label, const std::vector<std::string>& names,
+                size_t maxNames) {
     if (names.empty()) {
         return;
     }
@@ -234,17 +235,19 @@ std::vector<std::string> component_weight_files(const std::string& componentDir,
         return files;
     }
     for (const char* pickled : {"diffusion_pytorch_model", "pytorch_model"}) {
-        const fs::path bin = fs::path(componentDir) / (std::string(pickled) + (variant.empty() ? "" : "." + variant) + ".bin");
+        const fs::path bin =
+            fs::path(componentDir) / (std::string(pickled) + (variant.empty() ? "" : "." + variant) + ".bin");
         if (fs::exists(bin)) {
-            throw std::runtime_error("component folder '" + componentDir + "' only has the pickled checkpoint '" +
-                                     bin.filename().string() +
+            throw std::runtime_error("component folder '" + componentDir +
+                                     "' only has the pickled checkpoint '" + bin.filename().string() +
                                      "', which is never unpickled here: convert it to safetensors (same key "
                                      "names) and place it next to it as " +
                                      (std::string(pickled) == "pytorch_model" ? "model" : pickled) + suffix);
         }
     }
     throw std::runtime_error("component folder '" + componentDir + "' has no weights (looked for " +
-                             "diffusion_pytorch_model" + suffix + ", model" + suffix + " and their .index.json)");
+                             "diffusion_pytorch_model" + suffix + ", model" + suffix +
+                             " and their .index.json)");
 }
 
 TensorMap read_component_weights(const std::string& componentDir, torch::Dtype floatDtype,

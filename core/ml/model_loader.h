@@ -6,8 +6,9 @@
  * A diffusers folder holds `model_index.json` and one sub-folder per component (`unet`, `vae`,
  * `text_encoder`, `scheduler`, `tokenizer`), each with `config.json` (`scheduler_config.json` for the
  * scheduler) and a weight file: `diffusion_pytorch_model.safetensors` (diffusers models) or
- * `model.safetensors` (transformers models), or a sharded set described by `<weights>.safetensors.index.json`.
- * Optional variants (`fp16`) are named `diffusion_pytorch_model.fp16.safetensors`.
+ * `model.safetensors` (transformers models), or a sharded set described by
+ * `<weights>.safetensors.index.json`. Optional variants (`fp16`) are named
+ * `diffusion_pytorch_model.fp16.safetensors`.
  *
  * Weights are copied by exact key name: every parameter/buffer name of the torch::nn::Module (its
  * named_parameters()/named_buffers(), which our modules make equal to the reference state_dict keys) is
@@ -30,7 +31,8 @@ namespace mb::ml {
 /** Reads a JSON file; throws std::runtime_error naming the file when it is missing or malformed. */
 nlohmann::json read_json_file(const std::string& path);
 
-/** One entry of model_index.json: component name → (library, class), e.g. unet → (diffusers, UNet3DConditionModel). */
+/** One entry of model_index.json: component name → (library, class), e.g. unet → (diffusers,
+ * UNet3DConditionModel). */
 struct ComponentEntry {
     std::string library;
     std::string className;
@@ -60,7 +62,8 @@ nlohmann::json read_component_config(const std::string& componentDir);
  * indexes `<base>.safetensors.index.json`. Throws naming the folder when none exists; if only pickled
  * `.bin` weights exist the message says to convert them to safetensors.
  */
-std::vector<std::string> component_weight_files(const std::string& componentDir, const std::string& variant = {});
+std::vector<std::string> component_weight_files(const std::string& componentDir,
+                                                const std::string& variant = {});
 
 /** All weights of a component folder (sharded sets merged; a key in two shards is an error). */
 TensorMap read_component_weights(const std::string& componentDir, torch::Dtype floatDtype = torch::kFloat32,
@@ -68,13 +71,13 @@ TensorMap read_component_weights(const std::string& componentDir, torch::Dtype f
 
 /** Outcome of copying weights into a module. */
 struct KeyReport {
-    std::string source;                 ///< file or folder the weights came from
-    std::vector<std::string> loaded;    ///< module keys that received a tensor
-    std::vector<std::string> missing;   ///< module keys the source lacks (left as they were)
+    std::string source;                  ///< file or folder the weights came from
+    std::vector<std::string> loaded;     ///< module keys that received a tensor
+    std::vector<std::string> missing;    ///< module keys the source lacks (left as they were)
     std::vector<std::string> unexpected; ///< source keys the module lacks
     std::vector<std::string> mismatched; ///< "key: module [a, b] vs file [c, d]"
-    std::vector<std::string> renamed;   ///< "old → new" spellings that were accepted
-    std::vector<std::string> ignored;   ///< source keys deliberately skipped (e.g. position_ids)
+    std::vector<std::string> renamed;    ///< "old → new" spellings that were accepted
+    std::vector<std::string> ignored;    ///< source keys deliberately skipped (e.g. position_ids)
     /** True when nothing is missing, unexpected or mis-shaped. */
     bool complete() const { return missing.empty() && unexpected.empty() && mismatched.empty(); }
     /** Human-readable one-paragraph summary listing up to `maxNames` names per category. */

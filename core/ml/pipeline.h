@@ -37,6 +37,8 @@
 
 namespace mb::ml {
 
+class UNet3DConditionModelImpl;
+
 /**
  * The denoiser: sample [B, C, F, h, w], integer timestep t, text embeddings [B, 77, D] → noise prediction
  * with the sample's shape. Called without autograd (the pipeline holds a NoGradGuard).
@@ -149,11 +151,13 @@ struct PipelineLoadOptions {
 
 /**
  * Loads tokenizer, text encoder, UNet3D, VAE and scheduler from a diffusers TextToVideoSDPipeline folder
- * (model_index.json + component sub-folders, safetensors weights). Throws std::runtime_error naming the
+ * (model_index.json + component sub-folders, safetensors weights). `unet_module`, when given, receives the
+ * UNet itself (MotionBooth calls it with a cross-attention hook and loads fine-tuned weights into it). Throws std::runtime_error naming the
  * folder/file and problem (missing component, mis-shaped or missing keys, bad config).
  */
 TextToVideoPipeline load_text_to_video_pipeline(const std::string& model_dir,
-                                                const PipelineLoadOptions& options = {});
+                                                const PipelineLoadOptions& options = {},
+                                                std::shared_ptr<UNet3DConditionModelImpl>* unet_module = nullptr);
 
 /** What `inspect` reports about one component of a model folder. */
 struct ComponentReport {

@@ -51,7 +51,8 @@ void requireComponent(const ModelFolder& folder, const std::string& name) {
 } // namespace
 
 TextToVideoPipeline load_text_to_video_pipeline(const std::string& model_dir,
-                                                const PipelineLoadOptions& options) {
+                                                const PipelineLoadOptions& options,
+                                                std::shared_ptr<UNet3DConditionModelImpl>* unet_module) {
     torch::NoGradGuard noGrad;
     const ModelFolder folder = open_model_folder(model_dir);
     for (const char* c : {"text_encoder", "unet", "vae", "scheduler"})
@@ -104,6 +105,8 @@ TextToVideoPipeline load_text_to_video_pipeline(const std::string& model_dir,
         // The reference passes each timestep as a 0-d int64 tensor.
         return unet->forward(sample, torch::scalar_tensor(t, torch::kLong), text);
     };
+    if (unet_module)
+        *unet_module = unet.ptr();
     VaeDecodeFn vaeFn = [vae = vae.ptr()](const torch::Tensor& z) { return vae->decode(z); };
     return TextToVideoPipeline(std::move(tokenizer), std::move(textEncoder), std::move(unetFn),
                                std::move(vaeFn), scheduler, geometry);

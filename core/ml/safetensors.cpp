@@ -28,8 +28,8 @@ struct DtypeEntry {
 };
 
 constexpr DtypeEntry kDtypes[] = {
-    {"F64", torch::kFloat64, 8}, {"F32", torch::kFloat32, 4}, {"F16", torch::kFloat16, 2},
-    {"BF16", torch::kBFloat16, 2}, {"I64", torch::kInt64, 8},  {"I32", torch::kInt32, 4},
+    {"F64", torch::kFloat64, 8},   {"F32", torch::kFloat32, 4}, {"F16", torch::kFloat16, 2},
+    {"BF16", torch::kBFloat16, 2}, {"I64", torch::kInt64, 8},   {"I32", torch::kInt32, 4},
     {"I16", torch::kInt16, 2},     {"I8", torch::kInt8, 1},     {"U8", torch::kUInt8, 1},
     {"BOOL", torch::kBool, 1},
 };
@@ -68,10 +68,11 @@ std::string lowerExtension(const std::string& path) {
 }
 
 [[noreturn]] void refusePickle(const std::string& path) {
-    throw std::runtime_error("'" + path +
-                             "' is a pickled PyTorch checkpoint (.bin/.ckpt/.pt/.pth); it is never unpickled "
-                             "here. Convert it to safetensors first (same key names, e.g. with the "
-                             "safetensors Python package: save_file(torch.load(path), 'model.safetensors')).");
+    throw std::runtime_error(
+        "'" + path +
+        "' is a pickled PyTorch checkpoint (.bin/.ckpt/.pt/.pth); it is never unpickled "
+        "here. Convert it to safetensors first (same key names, e.g. with the "
+        "safetensors Python package: save_file(torch.load(path), 'model.safetensors')).");
 }
 
 /** Reads a JSON integer that must be a non-negative whole number. */
@@ -408,9 +409,8 @@ void write_safetensors(const std::string& path, const TensorMap& tensors,
         }
         torch::Tensor t = kv.second.detach().to(torch::kCPU).contiguous();
         const uint64_t bytes = static_cast<uint64_t>(t.numel()) * dt->size;
-        header[kv.first] = {{"dtype", dt->name},
-                            {"shape", t.sizes().vec()},
-                            {"data_offsets", {offset, offset + bytes}}};
+        header[kv.first] = {
+            {"dtype", dt->name}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
         data.push_back(std::move(t));
     }

@@ -34,12 +34,12 @@ using TensorMap = std::map<std::string, torch::Tensor>;
 /** What the header says about one tensor. */
 struct TensorInfo {
     std::string name;
-    std::string dtypeName;       ///< as written in the file: "F32", "BF16", "I64", ...
-    torch::Dtype dtype;          ///< the matching torch dtype
-    std::vector<int64_t> shape;  ///< may be empty (a scalar)
-    uint64_t dataBegin = 0;      ///< byte offset inside the data section
-    uint64_t dataEnd = 0;        ///< one past the last byte
-    uint64_t numel() const;      ///< product of shape (1 for a scalar)
+    std::string dtypeName;      ///< as written in the file: "F32", "BF16", "I64", ...
+    torch::Dtype dtype;         ///< the matching torch dtype
+    std::vector<int64_t> shape; ///< may be empty (a scalar)
+    uint64_t dataBegin = 0;     ///< byte offset inside the data section
+    uint64_t dataEnd = 0;       ///< one past the last byte
+    uint64_t numel() const;     ///< product of shape (1 for a scalar)
     uint64_t byteSize() const { return dataEnd - dataBegin; }
 };
 

@@ -15,7 +15,8 @@ namespace {
     throw std::runtime_error("scheduler config '" + source + "': " + what);
 }
 
-template <typename T> T field(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
+template <typename T>
+T field(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
     if (!j.contains(name) || j[name].is_null()) {
         return fallback;
     }
@@ -47,13 +48,15 @@ SchedulerConfig SchedulerConfig::from_json(const nlohmann::json& j, const std::s
     if (c.numTrainTimesteps < 1 || c.numTrainTimesteps > 100000) {
         configError(source, "num_train_timesteps must be in 1..100000");
     }
-    if (c.betaSchedule != "linear" && c.betaSchedule != "scaled_linear" && c.betaSchedule != "squaredcos_cap_v2") {
+    if (c.betaSchedule != "linear" && c.betaSchedule != "scaled_linear" &&
+        c.betaSchedule != "squaredcos_cap_v2") {
         configError(source, "unsupported beta_schedule \"" + c.betaSchedule + "\"");
     }
     if (c.predictionType != "epsilon" && c.predictionType != "sample" && c.predictionType != "v_prediction") {
         configError(source, "unsupported prediction_type \"" + c.predictionType + "\"");
     }
-    if (c.timestepSpacing != "leading" && c.timestepSpacing != "trailing" && c.timestepSpacing != "linspace") {
+    if (c.timestepSpacing != "leading" && c.timestepSpacing != "trailing" &&
+        c.timestepSpacing != "linspace") {
         configError(source, "unsupported timestep_spacing \"" + c.timestepSpacing + "\"");
     }
     if (field<bool>(j, "thresholding", false, source)) {
@@ -78,8 +81,9 @@ DDIMScheduler::DDIMScheduler(SchedulerConfig config) : m_config(std::move(config
         m_betas = torch::linspace(m_config.betaStart, m_config.betaEnd, T, torch::kFloat32);
     } else if (m_config.betaSchedule == "scaled_linear") {
         // Linear in √β, squared (the latent-diffusion schedule), all in float32 like the reference.
-        m_betas = torch::linspace(std::sqrt(m_config.betaStart), std::sqrt(m_config.betaEnd), T, torch::kFloat32)
-                      .pow(2);
+        m_betas =
+            torch::linspace(std::sqrt(m_config.betaStart), std::sqrt(m_config.betaEnd), T, torch::kFloat32)
+                .pow(2);
     } else { // squaredcos_cap_v2: Nichol & Dhariwal's cosine ᾱ, β capped at 0.999, computed in double
         auto alphaBar = [](double t) {
             const double c = std::cos((t + 0.008) / 1.008 * M_PI / 2);
@@ -174,7 +178,8 @@ torch::Tensor DDIMScheduler::perSampleFactor(const torch::Tensor& table, const t
     }
     if (idx.numel() != 1 && (like.dim() == 0 || idx.numel() != like.size(0))) {
         throw std::invalid_argument("add_noise: " + std::to_string(idx.numel()) +
-                                    " timesteps for a batch of " + std::to_string(like.dim() ? like.size(0) : 0));
+                                    " timesteps for a batch of " +
+                                    std::to_string(like.dim() ? like.size(0) : 0));
     }
     torch::Tensor f = table.to(like.device(), like.scalar_type()).index_select(0, idx.to(like.device()));
     std::vector<int64_t> shape(static_cast<size_t>(std::max<int64_t>(like.dim(), 1)), 1);

@@ -4,9 +4,9 @@
  * \brief DDIM sampling (η = 0) and DDPM forward noising, configured from diffusers' scheduler_config.json.
  *
  * Follows diffusers' DDIMScheduler as described in NOTES §6: β table ("linear", "scaled_linear" or
- * "squaredcos_cap_v2") and ᾱ = cumprod(1 − β) in float32; set_timesteps with "leading" (default, + steps_offset),
- * "trailing" or "linspace" spacing; step() computes x₀ and x_{t−Δ} with the same float32 0-d tensor
- * arithmetic, so results are bit-identical to the reference. add_noise is the DDPM forward process
+ * "squaredcos_cap_v2") and ᾱ = cumprod(1 − β) in float32; set_timesteps with "leading" (default, +
+ * steps_offset), "trailing" or "linspace" spacing; step() computes x₀ and x_{t−Δ} with the same float32 0-d
+ * tensor arithmetic, so results are bit-identical to the reference. add_noise is the DDPM forward process
  * √ᾱ_t·x₀ + √(1−ᾱ_t)·ε used to make training inputs.
  */
 #include <string>
@@ -24,7 +24,7 @@ struct SchedulerConfig {
     std::string betaSchedule = "linear"; ///< linear | scaled_linear | squaredcos_cap_v2
     bool setAlphaToOne = true;
     int64_t stepsOffset = 0;
-    std::string predictionType = "epsilon"; ///< epsilon | sample | v_prediction
+    std::string predictionType = "epsilon";  ///< epsilon | sample | v_prediction
     std::string timestepSpacing = "leading"; ///< leading | trailing | linspace
     bool clipSample = false;
     double clipSampleRange = 1.0;
@@ -55,7 +55,7 @@ public:
     int64_t num_inference_steps() const { return m_numInferenceSteps; }
 
     struct StepOutput {
-        torch::Tensor prevSample;          ///< x_{t−Δ}
+        torch::Tensor prevSample;         ///< x_{t−Δ}
         torch::Tensor predOriginalSample; ///< x₀ prediction
     };
     /**

@@ -41,14 +41,16 @@ using GetCoreFn = char* (*)();
 ThreadConfig current_threads() {
     ThreadConfig c;
     c.torchThreads = at::get_num_threads();
-    if (auto get = reinterpret_cast<GetThreadsFn>(findLoadedSymbol("openblas_get_num_threads"))) {
+    // Looked up once: this is called before every large matrix product (parallel_ops.cpp).
+    static const auto get = reinterpret_cast<GetThreadsFn>(findLoadedSymbol("openblas_get_num_threads"));
+    if (get) {
         c.blasThreads = get();
         c.openblasFound = true;
     }
     return c;
 }
 
-ThreadConfig configure_threads(int n) {
+ThreadConfig configure_threads(int n, int blasThreads) {
     if (n <= 0) {
         n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }
@@ -57,7 +59,7 @@ ThreadConfig configure_threads(int n) {
         ompSet(n);
     }
     if (auto blasSet = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"))) {
-        blasSet(n);
+        blasSet(blasThreads > 0 ? blasThreads : n);
     }
     return current_threads();
 }

@@ -22,10 +22,10 @@ struct ThreadConfig {
 };
 
 /**
- * Sets LibTorch's intra-op threads and OpenBLAS's pool to `n` (n ≥ 1; n ≤ 0 means "all hardware threads").
- * Also sets the OpenMP default (omp_set_num_threads, via dlsym) used by LibTorch's parallel_for.
+ * Sets LibTorch's intra-op threads to `n` (n ≤ 0 means "all hardware threads") and OpenBLAS's pool to
+ * `blasThreads` (−1 = the same n). Also sets the OpenMP default (omp_set_num_threads, via dlsym).
  */
-ThreadConfig configure_threads(int n);
+ThreadConfig configure_threads(int n, int blasThreads = -1);
 
 /** Current thread counts without changing anything. */
 ThreadConfig current_threads();

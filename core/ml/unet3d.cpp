@@ -27,7 +27,8 @@ template <typename T> T need(const nlohmann::json& j, const char* name, const st
     }
 }
 
-template <typename T> T optional(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
+template <typename T>
+T optional(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
     if (!j.contains(name) || j[name].is_null()) {
         return fallback;
     }
@@ -64,7 +65,8 @@ UNet3DConfig UNet3DConfig::from_json(const nlohmann::json& j, const std::string&
 
     const size_t n = c.blockOutChannels.size();
     if (n < 1 || c.downBlockTypes.size() != n || c.upBlockTypes.size() != n) {
-        configError(source, "block_out_channels, down_block_types and up_block_types must have the same length");
+        configError(source,
+                    "block_out_channels, down_block_types and up_block_types must have the same length");
     }
     for (int64_t ch : c.blockOutChannels) {
         if (ch < 1) {
@@ -85,7 +87,8 @@ UNet3DConfig UNet3DConfig::from_json(const nlohmann::json& j, const std::string&
         configError(source, "layers_per_block, in/out_channels and cross_attention_dim must be positive");
     }
     // "attention_head_dim" is the per-head width (diffusers passes it on as "num_attention_heads").
-    const nlohmann::json& ahd = j.contains("attention_head_dim") ? j["attention_head_dim"] : nlohmann::json(64);
+    const nlohmann::json& ahd =
+        j.contains("attention_head_dim") ? j["attention_head_dim"] : nlohmann::json(64);
     if (ahd.is_number_integer()) {
         c.attentionHeadDim.assign(n, ahd.get<int64_t>());
     } else {
@@ -93,7 +96,8 @@ UNet3DConfig UNet3DConfig::from_json(const nlohmann::json& j, const std::string&
                             "uses it directly)");
     }
     if (j.contains("num_attention_heads") && !j["num_attention_heads"].is_null()) {
-        configError(source, "num_attention_heads is not supported by UNet3DConditionModel (use attention_head_dim)");
+        configError(source,
+                    "num_attention_heads is not supported by UNet3DConditionModel (use attention_head_dim)");
     }
     if (j.contains("time_cond_proj_dim") && !j["time_cond_proj_dim"].is_null()) {
         configError(source, "time_cond_proj_dim is not supported");
@@ -112,13 +116,16 @@ UNet3DConfig UNet3DConfig::from_json(const nlohmann::json& j, const std::string&
         }
         if (c.blockOutChannels[i] % c.normNumGroups != 0) {
             configError(source, "block width " + std::to_string(c.blockOutChannels[i]) +
-                                    " is not a multiple of norm_num_groups " + std::to_string(c.normNumGroups));
+                                    " is not a multiple of norm_num_groups " +
+                                    std::to_string(c.normNumGroups));
         }
     }
     return c;
 }
 
-UNet3DConfig UNet3DConfig::from_file(const std::string& path) { return from_json(read_json_file(path), path); }
+UNet3DConfig UNet3DConfig::from_file(const std::string& path) {
+    return from_json(read_json_file(path), path);
+}
 
 // --------------------------------------------------------------------------------------------- blocks
 
@@ -165,7 +172,8 @@ UNetBlock3DImpl::UNetBlock3DImpl(const Spec& spec) : m_spec(spec) {
     }
 }
 
-torch::Tensor UNetBlock3DImpl::layer(size_t i, torch::Tensor x, const torch::Tensor& temb, const UNetCall& call) {
+torch::Tensor UNetBlock3DImpl::layer(size_t i, torch::Tensor x, const torch::Tensor& temb,
+                                     const UNetCall& call) {
     const std::string n = std::to_string(i);
     x = m_resnets[i](x, temb);
     call.record(m_path + ".resnets." + n, x);
@@ -255,15 +263,15 @@ UNet3DConditionModelImpl::UNet3DConditionModelImpl(const UNet3DConfig& config) :
     const int64_t temb = config.timeEmbedDim();
     const int64_t groups = config.normNumGroups;
 
-    conv_in = register_module("conv_in",
-                              torch::nn::Conv2d(torch::nn::Conv2dOptions(config.inChannels, boc[0], 3).padding(1)));
+    conv_in = register_module(
+        "conv_in", torch::nn::Conv2d(torch::nn::Conv2dOptions(config.inChannels, boc[0], 3).padding(1)));
     auto timeEmbedding = std::make_shared<torch::nn::Module>();
     time_linear_1 = timeEmbedding->register_module("linear_1", torch::nn::Linear(boc[0], temb));
     time_linear_2 = timeEmbedding->register_module("linear_2", torch::nn::Linear(temb, temb));
     register_module("time_embedding", timeEmbedding);
     // transformer_in: 8 heads of attention_head_dim width on the first block's channels (NOTES §3.1).
-    transformer_in = register_module("transformer_in",
-                                     TransformerTemporal(boc[0], 8, config.attentionHeadDim[0], groups));
+    transformer_in =
+        register_module("transformer_in", TransformerTemporal(boc[0], 8, config.attentionHeadDim[0], groups));
 
     // The STCA layers: lowest-resolution down block and up block that have cross-attention (ruling 15).
     int stcaDown = -1, stcaUp = -1;
@@ -304,8 +312,9 @@ UNet3DConditionModelImpl::UNet3DConditionModelImpl(const UNet3DConfig& config) :
     }
     register_module("down_blocks", downList);
 
-    mid_block = register_module("mid_block", UNetMidBlock3D(boc.back(), temb, groups, config.normEps,
-                                                            config.attentionHeadDim.back(), config.crossAttentionDim));
+    mid_block = register_module("mid_block",
+                                UNetMidBlock3D(boc.back(), temb, groups, config.normEps,
+                                               config.attentionHeadDim.back(), config.crossAttentionDim));
 
     auto upList = torch::nn::ModuleList();
     std::vector<int64_t> rev(boc.rbegin(), boc.rend());
@@ -338,9 +347,10 @@ UNet3DConditionModelImpl::UNet3DConditionModelImpl(const UNet3DConfig& config) :
     register_module("up_blocks", upList);
 
     conv_norm_out = register_module(
-        "conv_norm_out", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, boc[0]).eps(config.normEps)));
-    conv_out = register_module("conv_out",
-                               torch::nn::Conv2d(torch::nn::Conv2dOptions(boc[0], config.outChannels, 3).padding(1)));
+        "conv_norm_out",
+        torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, boc[0]).eps(config.normEps)));
+    conv_out = register_module(
+        "conv_out", torch::nn::Conv2d(torch::nn::Conv2dOptions(boc[0], config.outChannels, 3).padding(1)));
 }
 
 std::vector<CrossAttentionInfo> UNet3DConditionModelImpl::cross_attention_layers() const {
@@ -372,19 +382,21 @@ std::vector<CrossAttentionInfo> UNet3DConditionModelImpl::cross_attention_layers
 }
 
 torch::Tensor UNet3DConditionModelImpl::forward(const torch::Tensor& sample, const torch::Tensor& timestep,
-                                                const torch::Tensor& encoderHiddenStates, CrossAttentionHook* hook) {
+                                                const torch::Tensor& encoderHiddenStates,
+                                                CrossAttentionHook* hook) {
     return run(sample, timestep, encoderHiddenStates, hook, nullptr);
 }
 
-torch::Tensor UNet3DConditionModelImpl::forward_capture(const torch::Tensor& sample, const torch::Tensor& timestep,
+torch::Tensor UNet3DConditionModelImpl::forward_capture(const torch::Tensor& sample,
+                                                        const torch::Tensor& timestep,
                                                         const torch::Tensor& encoderHiddenStates,
                                                         CrossAttentionHook* hook, const CaptureFn& capture) {
     return run(sample, timestep, encoderHiddenStates, hook, &capture);
 }
 
 torch::Tensor UNet3DConditionModelImpl::run(const torch::Tensor& sample, const torch::Tensor& timestep,
-                                            const torch::Tensor& encoderHiddenStates, CrossAttentionHook* hook,
-                                            const CaptureFn* capture) {
+                                            const torch::Tensor& encoderHiddenStates,
+                                            CrossAttentionHook* hook, const CaptureFn* capture) {
     if (sample.dim() != 5 || sample.size(1) != m_config.inChannels) {
         throw std::invalid_argument("UNet3D: sample must be [B, " + std::to_string(m_config.inChannels) +
                                     ", F, H, W], got " + shapeText(sample.sizes()));
@@ -393,13 +405,14 @@ torch::Tensor UNet3DConditionModelImpl::run(const torch::Tensor& sample, const t
                   W = sample.size(4);
     if (encoderHiddenStates.dim() != 3 || encoderHiddenStates.size(0) != B ||
         encoderHiddenStates.size(2) != m_config.crossAttentionDim) {
-        throw std::invalid_argument("UNet3D: encoder_hidden_states must be [" + std::to_string(B) + ", tokens, " +
-                                    std::to_string(m_config.crossAttentionDim) + "], got " +
+        throw std::invalid_argument("UNet3D: encoder_hidden_states must be [" + std::to_string(B) +
+                                    ", tokens, " + std::to_string(m_config.crossAttentionDim) + "], got " +
                                     shapeText(encoderHiddenStates.sizes()));
     }
     torch::Tensor t = timestep.defined() ? timestep : torch::Tensor();
     if (!t.defined() || t.dim() > 1 || (t.dim() == 1 && t.size(0) != 1 && t.size(0) != B)) {
-        throw std::invalid_argument("UNet3D: timestep must be a scalar, [1] or [" + std::to_string(B) + "] tensor");
+        throw std::invalid_argument("UNet3D: timestep must be a scalar, [1] or [" + std::to_string(B) +
+                                    "] tensor");
     }
     t = t.reshape({-1}).to(sample.device()).expand({B});
 

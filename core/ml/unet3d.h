@@ -53,14 +53,14 @@ public:
         int index = 0;
         bool crossAttention = false;
         bool stca = false;
-        std::vector<int64_t> resnetIn;   ///< input width of each resnet (including the skip for up blocks)
+        std::vector<int64_t> resnetIn; ///< input width of each resnet (including the skip for up blocks)
         int64_t out = 0;
         int64_t tembChannels = 0;
         int64_t groups = 32;
         double eps = 1e-5;
         int64_t headDim = 64;
         int64_t contextDim = 1024;
-        bool resample = false;           ///< downsampler / upsampler present
+        bool resample = false; ///< downsampler / upsampler present
         int64_t downsamplePadding = 1;
     };
     explicit UNetBlock3DImpl(const Spec& spec);
@@ -133,7 +133,8 @@ public:
 
 private:
     torch::Tensor run(const torch::Tensor& sample, const torch::Tensor& timestep,
-                      const torch::Tensor& encoderHiddenStates, CrossAttentionHook* hook, const CaptureFn* capture);
+                      const torch::Tensor& encoderHiddenStates, CrossAttentionHook* hook,
+                      const CaptureFn* capture);
     UNet3DConfig m_config;
 };
 TORCH_MODULE(UNet3DConditionModel);

@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include "ml/parallel_ops.h"
+
 namespace mb::ml {
 
 namespace F = torch::nn::functional;
@@ -12,8 +14,9 @@ namespace {
 
 torch::nn::GroupNorm makeGroupNorm(int64_t groups, int64_t channels, double eps) {
     if (groups < 1 || channels % groups != 0) {
-        throw std::invalid_argument("GroupNorm: " + std::to_string(channels) + " channels cannot be split into " +
-                                    std::to_string(groups) + " groups (norm_num_groups in config.json)");
+        throw std::invalid_argument("GroupNorm: " + std::to_string(channels) +
+                                    " channels cannot be split into " + std::to_string(groups) +
+                                    " groups (norm_num_groups in config.json)");
     }
     return torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels).eps(eps).affine(true));
 }
@@ -35,19 +38,23 @@ TORCH_MODULE(Geglu);
 /** GEGLU + output projection of `rows` rows. */
 torch::Tensor feedForwardRows(const torch::Tensor& x, torch::nn::Linear proj, torch::nn::Linear out,
                               int64_t inner) {
-    const torch::Tensor h = proj(x);
+    const torch::Tensor h = linear(proj, x);
     const torch::Tensor a = h.narrow(-1, 0, inner);
     const torch::Tensor g = h.narrow(-1, inner, inner);
-    return out(a * F::gelu(g));
+    return linear(out, a * F::gelu(g));
 }
 
 } // namespace
 
-int64_t feedforward_chunk_elements() { return int64_t(1) << 25; }
+int64_t feedforward_chunk_elements() {
+    return int64_t(1) << 25;
+}
 
-// ---------------------------------------------------------------------------------------------- ResnetBlock2D
+// ----------------------------------------------------------------------------------------------
+// ResnetBlock2D
 
-ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, int64_t tembChannels, int64_t groups, double eps) {
+ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, int64_t tembChannels, int64_t groups,
+                                     double eps) {
     norm1 = register_module("norm1", makeGroupNorm(groups, in, eps));
     conv1 = register_module("conv1", conv2d(in, out, 3, 1, 1));
     if (tembChannels > 0) {
@@ -63,36 +70,40 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, int64_t tembChanne
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& x, const torch::Tensor& tembActivated) {
     torch::Tensor h = conv1(F::silu(norm1(x)));
     if (time_emb_proj && tembActivated.defined()) {
-        h = h + time_emb_proj(tembActivated).unsqueeze(-1).unsqueeze(-1);
+        h = h + linear(time_emb_proj, tembActivated).unsqueeze(-1).unsqueeze(-1);
     }
     h = conv2(F::silu(norm2(h)));
     return (conv_shortcut ? conv_shortcut(x) : x) + h;
 }
 
-// ------------------------------------------------------------------------------------------ group norm helpers
+// ------------------------------------------------------------------------------------------ group norm
+// helpers
 
-torch::Tensor group_norm_over_frames(const torch::Tensor& x, int64_t frames, const torch::nn::GroupNorm& norm) {
+torch::Tensor group_norm_over_frames(const torch::Tensor& x, int64_t frames,
+                                     const torch::nn::GroupNorm& norm) {
     // [B·F, C, H, W] viewed as [B, F, G, C/G, H·W]: statistics per (b, g) over frames, channels of the group
     // and pixels — exactly GroupNorm on the 5-D [B, C, F, H, W] tensor, without permuting anything.
     const int64_t BF = x.size(0), C = x.size(1), G = norm->options.num_groups();
     const int64_t B = BF / frames;
     const torch::Tensor x5 = x.reshape({B, frames, G, C / G, -1});
     const auto vm = torch::var_mean(x5, {1, 3, 4}, /*unbiased=*/false, /*keepdim=*/true);
-    const torch::Tensor rstd = (std::get<0>(vm) + norm->options.eps()).rsqrt();          // [B,1,G,1,1]
+    const torch::Tensor rstd = (std::get<0>(vm) + norm->options.eps()).rsqrt(); // [B,1,G,1,1]
     const torch::Tensor gamma = norm->weight.view({1, 1, G, C / G, 1});
     const torch::Tensor beta = norm->bias.view({1, 1, G, C / G, 1});
-    const torch::Tensor scale = rstd * gamma;                                              // [B,1,G,C/G,1]
+    const torch::Tensor scale = rstd * gamma; // [B,1,G,C/G,1]
     const torch::Tensor shift = beta - std::get<1>(vm) * scale;
     return torch::addcmul(shift, x5, scale).view(x.sizes());
 }
 
-// ------------------------------------------------------------------------------------------ TemporalConvLayer
+// ------------------------------------------------------------------------------------------
+// TemporalConvLayer
 
 TemporalConvLayerImpl::TemporalConvLayerImpl(int64_t channels, int64_t groups) {
     for (int i = 0; i < 4; ++i) {
         auto stage = torch::nn::ModuleList();
         norms[i] = makeGroupNorm(groups, channels, 1e-5);
-        convs[i] = torch::nn::Conv3d(torch::nn::Conv3dOptions(channels, channels, {3, 1, 1}).padding({1, 0, 0}));
+        convs[i] =
+            torch::nn::Conv3d(torch::nn::Conv3dOptions(channels, channels, {3, 1, 1}).padding({1, 0, 0}));
         stage->push_back(norms[i]);
         stage->push_back(torch::nn::SiLU());
         if (i > 0) {
@@ -158,7 +169,8 @@ torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
 
 // ---------------------------------------------------------------------------------- BasicTransformerBlock
 
-BasicTransformerBlockImpl::BasicTransformerBlockImpl(int64_t dim, int64_t heads, int64_t headDim, int64_t contextDim) {
+BasicTransformerBlockImpl::BasicTransformerBlockImpl(int64_t dim, int64_t heads, int64_t headDim,
+                                                     int64_t contextDim) {
     auto ln = [dim] { return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)); };
     norm1 = register_module("norm1", ln());
     attn1 = register_module("attn1", Attention(dim, 0, heads, headDim));
@@ -201,10 +213,11 @@ Transformer2DImpl::Transformer2DImpl(int64_t channels, int64_t heads, int64_t he
     proj_out = register_module("proj_out", torch::nn::Linear(inner, channels));
 }
 
-torch::Tensor Transformer2DImpl::forward(const torch::Tensor& x, const UNetCall& call, const CrossAttentionInfo* site) {
+torch::Tensor Transformer2DImpl::forward(const torch::Tensor& x, const UNetCall& call,
+                                         const CrossAttentionInfo* site) {
     const int64_t BF = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
     torch::Tensor h = norm(x).permute({0, 2, 3, 1}).reshape({BF, H * W, C}); // token = row·W + column
-    h = proj_in(h);
+    h = linear(proj_in, h);
     CrossAttentionSite hooked;
     const CrossAttentionSite* sitePtr = nullptr;
     if (call.hook && site) {
@@ -220,13 +233,14 @@ torch::Tensor Transformer2DImpl::forward(const torch::Tensor& x, const UNetCall&
         sitePtr = &hooked;
     }
     h = block(h, call.context, sitePtr);
-    h = proj_out(h);
+    h = linear(proj_out, h);
     return x + h.view({BF, H, W, C}).permute({0, 3, 1, 2});
 }
 
 // ------------------------------------------------------------------------------------ TransformerTemporal
 
-TransformerTemporalImpl::TransformerTemporalImpl(int64_t channels, int64_t heads, int64_t headDim, int64_t groups) {
+TransformerTemporalImpl::TransformerTemporalImpl(int64_t channels, int64_t heads, int64_t headDim,
+                                                 int64_t groups) {
     const int64_t inner = heads * headDim;
     norm = register_module("norm", makeGroupNorm(groups, channels, 1e-6));
     proj_in = register_module("proj_in", torch::nn::Linear(channels, inner));
@@ -243,9 +257,9 @@ torch::Tensor TransformerTemporalImpl::forward(const torch::Tensor& x, int64_t f
                           .view({B, frames, C, H * W})
                           .permute({0, 3, 1, 2})
                           .reshape({B * H * W, frames, C});
-    h = proj_in(h);
+    h = linear(proj_in, h);
     h = block(h, torch::Tensor(), nullptr);
-    h = proj_out(h);
+    h = linear(proj_out, h);
     return x + h.view({B, H * W, frames, C}).permute({0, 2, 3, 1}).reshape({BF, C, H, W});
 }
 
@@ -267,7 +281,8 @@ Upsample2DImpl::Upsample2DImpl(int64_t channels) {
 }
 
 torch::Tensor Upsample2DImpl::forward(const torch::Tensor& x, c10::IntArrayRef size) {
-    std::vector<int64_t> target = size.empty() ? std::vector<int64_t>{2 * x.size(2), 2 * x.size(3)} : size.vec();
+    std::vector<int64_t> target =
+        size.empty() ? std::vector<int64_t>{2 * x.size(2), 2 * x.size(3)} : size.vec();
     return conv(F::interpolate(x, F::InterpolateFuncOptions().size(target).mode(torch::kNearest)));
 }
 

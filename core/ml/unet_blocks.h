@@ -27,7 +27,7 @@ using CaptureFn = std::function<void(const std::string& path, const torch::Tenso
 struct UNetCall {
     int64_t batch = 1;
     int64_t frames = 1;
-    torch::Tensor context;             ///< text states repeated per frame, [B·F, tokens, D]
+    torch::Tensor context; ///< text states repeated per frame, [B·F, tokens, D]
     CrossAttentionHook* hook = nullptr;
     const CaptureFn* capture = nullptr;
     void record(const std::string& path, const torch::Tensor& t) const {
@@ -50,7 +50,8 @@ public:
 };
 TORCH_MODULE(ResnetBlock2D);
 
-/** TemporalConvLayer: four GN→SiLU→Conv3d(3,1,1) stages over frames, residual. Keys conv1.0/conv1.2, convK.0/convK.3. */
+/** TemporalConvLayer: four GN→SiLU→Conv3d(3,1,1) stages over frames, residual. Keys conv1.0/conv1.2,
+ * convK.0/convK.3. */
 class TemporalConvLayerImpl : public torch::nn::Module {
 public:
     TemporalConvLayerImpl(int64_t channels, int64_t groups);
@@ -84,7 +85,8 @@ public:
     /** contextDim 0 = "double self-attention" (temporal blocks). */
     BasicTransformerBlockImpl(int64_t dim, int64_t heads, int64_t headDim, int64_t contextDim);
     /** x [N, L, dim]; context [N, tokens, contextDim] or undefined; site non-null only for hooked layers. */
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context, const CrossAttentionSite* site);
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context,
+                          const CrossAttentionSite* site);
     torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
     Attention attn1{nullptr}, attn2{nullptr};
     FeedForward ff{nullptr};
@@ -104,7 +106,8 @@ public:
 };
 TORCH_MODULE(Transformer2D);
 
-/** TransformerTemporalModel: GN over [B, C, F, H, W] (eps 1e-6), attention over frames per pixel, residual. */
+/** TransformerTemporalModel: GN over [B, C, F, H, W] (eps 1e-6), attention over frames per pixel, residual.
+ */
 class TransformerTemporalImpl : public torch::nn::Module {
 public:
     TransformerTemporalImpl(int64_t channels, int64_t heads, int64_t headDim, int64_t groups);
@@ -141,7 +144,8 @@ TORCH_MODULE(Upsample2D);
 torch::Tensor timestep_embedding(const torch::Tensor& timesteps, int64_t dim);
 
 /** Group norm of [B·F, C, H, W] with statistics over all frames of an item (the 5-D view [B, C, F, H, W]). */
-torch::Tensor group_norm_over_frames(const torch::Tensor& x, int64_t frames, const torch::nn::GroupNorm& norm);
+torch::Tensor group_norm_over_frames(const torch::Tensor& x, int64_t frames,
+                                     const torch::nn::GroupNorm& norm);
 
 /** Number of rows processed at once by row-chunked feed-forward layers without autograd. */
 int64_t feedforward_chunk_elements();

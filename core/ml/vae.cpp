@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "ml/model_loader.h"
+#include "ml/parallel_ops.h"
 
 namespace mb::ml {
 
@@ -17,7 +18,8 @@ namespace {
     throw std::runtime_error("VAE config '" + source + "': " + what);
 }
 
-template <typename T> T field(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
+template <typename T>
+T field(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
     if (!j.contains(name) || j[name].is_null()) {
         return fallback;
     }
@@ -76,7 +78,8 @@ VaeConfig VaeConfig::from_json(const nlohmann::json& j, const std::string& sourc
     }
     for (int64_t ch : c.blockOutChannels) {
         if (ch < 1 || c.normNumGroups < 1 || ch % c.normNumGroups != 0) {
-            configError(source, "block width " + std::to_string(ch) + " is not a multiple of norm_num_groups " +
+            configError(source, "block width " + std::to_string(ch) +
+                                    " is not a multiple of norm_num_groups " +
                                     std::to_string(c.normNumGroups));
         }
     }
@@ -93,7 +96,9 @@ VaeConfig VaeConfig::from_json(const nlohmann::json& j, const std::string& sourc
     return c;
 }
 
-VaeConfig VaeConfig::from_file(const std::string& path) { return from_json(read_json_file(path), path); }
+VaeConfig VaeConfig::from_file(const std::string& path) {
+    return from_json(read_json_file(path), path);
+}
 
 // ----------------------------------------------------------------------------------------------- attention
 
@@ -111,8 +116,9 @@ torch::Tensor VaeAttentionImpl::forward(const torch::Tensor& x) {
     const torch::Tensor h = group_norm(x).view({N, C, H * W}).transpose(1, 2); // [N, HW, C]
     AttentionExtras extras;
     extras.upcastSoftmax = true;
-    const torch::Tensor a = multi_head_attention(to_q(h), to_k(h), to_v(h), 1, 1.0 / std::sqrt(double(C)), extras);
-    return x + out(a).transpose(1, 2).reshape({N, C, H, W});
+    const torch::Tensor a = multi_head_attention(linear(to_q, h), linear(to_k, h), linear(to_v, h), 1,
+                                                 1.0 / std::sqrt(double(C)), extras);
+    return x + linear(out, a).transpose(1, 2).reshape({N, C, H, W});
 }
 
 VaeMidBlockImpl::VaeMidBlockImpl(int64_t channels, int64_t groups, bool attention) {
@@ -224,7 +230,8 @@ torch::Tensor VaeDecoderImpl::forward(const torch::Tensor& z) {
     return m_convOut(F::silu(m_normOut(h)));
 }
 
-// ---------------------------------------------------------------------------------------------- AutoencoderKL
+// ----------------------------------------------------------------------------------------------
+// AutoencoderKL
 
 torch::Tensor LatentDistribution::sample(c10::optional<at::Generator> generator) const {
     const torch::Tensor eps = at::randn(mean.sizes(), generator, mean.options());
@@ -245,7 +252,8 @@ AutoencoderKLImpl::AutoencoderKLImpl(const VaeConfig& config) : m_config(config)
 
 LatentDistribution AutoencoderKLImpl::encode(const torch::Tensor& images) {
     const int64_t s = m_config.scaleFactor();
-    if (images.dim() != 4 || images.size(1) != m_config.inChannels || images.size(2) % s || images.size(3) % s) {
+    if (images.dim() != 4 || images.size(1) != m_config.inChannels || images.size(2) % s ||
+        images.size(3) % s) {
         throw std::invalid_argument("VAE encode: images must be [N, " + std::to_string(m_config.inChannels) +
                                     ", H, W] with H and W multiples of " + std::to_string(s));
     }
@@ -263,8 +271,8 @@ LatentDistribution AutoencoderKLImpl::encode(const torch::Tensor& images) {
 
 torch::Tensor AutoencoderKLImpl::decode(const torch::Tensor& latents) {
     if (latents.dim() != 4 || latents.size(1) != m_config.latentChannels) {
-        throw std::invalid_argument("VAE decode: latents must be [N, " + std::to_string(m_config.latentChannels) +
-                                    ", h, w]");
+        throw std::invalid_argument("VAE decode: latents must be [N, " +
+                                    std::to_string(m_config.latentChannels) + ", h, w]");
     }
     return decoder(post_quant_conv ? post_quant_conv(latents) : latents);
 }
@@ -299,7 +307,9 @@ torch::Tensor AutoencoderKLImpl::decode_video(const torch::Tensor& latents, int6
     const torch::Tensor folded =
         latents.permute({0, 2, 1, 3, 4}).reshape({B * Fr, C, latents.size(3), latents.size(4)});
     const torch::Tensor images = decode_sliced(folded, framesPerChunk);
-    return images.view({B, Fr, images.size(1), images.size(2), images.size(3)}).permute({0, 2, 1, 3, 4}).contiguous();
+    return images.view({B, Fr, images.size(1), images.size(2), images.size(3)})
+        .permute({0, 2, 1, 3, 4})
+        .contiguous();
 }
 
 LatentDistribution AutoencoderKLImpl::encode_video(const torch::Tensor& video, int64_t framesPerChunk) {
@@ -307,7 +317,8 @@ LatentDistribution AutoencoderKLImpl::encode_video(const torch::Tensor& video, i
         throw std::invalid_argument("VAE encode_video: video must be [B, C, F, H, W] and framesPerChunk ≥ 1");
     }
     const int64_t B = video.size(0), C = video.size(1), Fr = video.size(2);
-    const torch::Tensor folded = video.permute({0, 2, 1, 3, 4}).reshape({B * Fr, C, video.size(3), video.size(4)});
+    const torch::Tensor folded =
+        video.permute({0, 2, 1, 3, 4}).reshape({B * Fr, C, video.size(3), video.size(4)});
     std::vector<torch::Tensor> means, logvars;
     for (int64_t i = 0; i < B * Fr; i += framesPerChunk) {
         const LatentDistribution d = encode(folded.narrow(0, i, std::min(framesPerChunk, B * Fr - i)));

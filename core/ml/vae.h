@@ -43,7 +43,8 @@ struct VaeConfig {
     int64_t scaleFactor() const { return int64_t(1) << (blockOutChannels.size() - 1); }
 };
 
-/** Single-head spatial self-attention of the VAE mid block (group_norm, to_q/k/v/out.0 with bias, residual). */
+/** Single-head spatial self-attention of the VAE mid block (group_norm, to_q/k/v/out.0 with bias, residual).
+ */
 class VaeAttentionImpl : public torch::nn::Module {
 public:
     VaeAttentionImpl(int64_t channels, int64_t groups);
@@ -98,7 +99,8 @@ struct LatentDistribution {
     torch::Tensor mean;   ///< [N, latent, h, w]
     torch::Tensor logvar; ///< clamped to [−30, 20]
     torch::Tensor std;    ///< exp(logvar / 2)
-    /** mean + std·ε with ε ~ N(0, 1) drawn from `generator` (a seeded CPU generator gives reproducible latents). */
+    /** mean + std·ε with ε ~ N(0, 1) drawn from `generator` (a seeded CPU generator gives reproducible
+     * latents). */
     torch::Tensor sample(c10::optional<at::Generator> generator = c10::nullopt) const;
     torch::Tensor mode() const { return mean; }
 };
@@ -114,7 +116,8 @@ public:
     torch::Tensor decode(const torch::Tensor& latents);
     /** decode() over at most `framesPerChunk` rows at a time (framesPerChunk ≥ 1). */
     torch::Tensor decode_sliced(const torch::Tensor& latents, int64_t framesPerChunk);
-    /** Video decode: unscaled latents [B, latent, F, h, w] → [B, out, F, H, W], framesPerChunk frames at once. */
+    /** Video decode: unscaled latents [B, latent, F, h, w] → [B, out, F, H, W], framesPerChunk frames at
+     * once. */
     torch::Tensor decode_video(const torch::Tensor& latents, int64_t framesPerChunk = 4);
     /** Video encode: [B, in, F, H, W] → posterior over the frame-folded [B·F, latent, h, w] (row b·F + f). */
     LatentDistribution encode_video(const torch::Tensor& video, int64_t framesPerChunk = 4);

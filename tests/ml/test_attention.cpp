@@ -2,6 +2,9 @@
 // probabilities and gradients.
 #include "ml/attention.h"
 
+#include "ml/parallel_ops.h"
+#include "ml/threads.h"
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -12,7 +15,8 @@ namespace {
 /** softmax(q·kᵀ·scale + bias)·v written out directly (the reference formula). */
 torch::Tensor naive(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, int64_t heads,
                     double scale, const torch::Tensor& bias, torch::Tensor* probsOut = nullptr) {
-    const int64_t N = q.size(0), Lq = q.size(1), Lk = k.size(1), d = q.size(2) / heads, dv = v.size(2) / heads;
+    const int64_t N = q.size(0), Lq = q.size(1), Lk = k.size(1), d = q.size(2) / heads,
+                  dv = v.size(2) / heads;
     const auto qh = q.view({N, Lq, heads, d}).permute({0, 2, 1, 3});
     const auto kh = k.view({N, Lk, heads, d}).permute({0, 2, 1, 3});
     const auto vh = v.view({N, Lk, heads, dv}).permute({0, 2, 1, 3});
@@ -42,7 +46,8 @@ TEST(Attention, ChunkedEqualsPlainForEveryChunking) {
                v = torch::randn({N, Lk, heads * d});
     const torch::Tensor want = naive(q, k, v, heads, 0.3, {});
     torch::NoGradGuard noGrad;
-    for (int64_t budget : {int64_t(1) << 30, N * heads * Lq * Lk - 1, heads * Lq * Lk, heads * Lk * 5, int64_t(1)}) {
+    for (int64_t budget :
+         {int64_t(1) << 30, N * heads * Lq * Lk - 1, heads * Lq * Lk, heads * Lk * 5, int64_t(1)}) {
         SCOPED_TRACE(budget);
         set_attention_chunk_elements(budget);
         const torch::Tensor got = multi_head_attention(q, k, v, heads, 0.3);
@@ -56,8 +61,8 @@ TEST(Attention, BiasBroadcastAndProbabilities) {
     const int64_t N = 4, Lq = 15, Lk = 7, heads = 2, d = 4;
     const auto q = torch::randn({N, Lq, heads * d}), k = torch::randn({N, Lk, heads * d}),
                v = torch::randn({N, Lk, heads * d});
-    for (std::vector<int64_t> bshape : {std::vector<int64_t>{1, 1, Lq, Lk}, {N, 1, Lq, Lk}, {N, heads, Lq, Lk},
-                                        {1, heads, Lq, Lk}}) {
+    for (std::vector<int64_t> bshape :
+         {std::vector<int64_t>{1, 1, Lq, Lk}, {N, 1, Lq, Lk}, {N, heads, Lq, Lk}, {1, heads, Lq, Lk}}) {
         torch::Tensor bias = torch::randn(bshape) * 3;
         bias.select(3, 2).fill_(-1e10); // token 2 masked out everywhere
         torch::Tensor wantP;
@@ -93,7 +98,8 @@ TEST(Attention, GradientsFlowThroughChunksBiasAndProbabilities) {
     torch::Tensor wantP;
     const torch::Tensor want = naive(q, k, v, heads, 0.7, bias, &wantP);
     (want.pow(2).sum() + wantP.select(3, 1).sum()).backward();
-    const torch::Tensor gq = q.grad().clone(), gk = k.grad().clone(), gv = v.grad().clone(), gb = bias.grad().clone();
+    const torch::Tensor gq = q.grad().clone(), gk = k.grad().clone(), gv = v.grad().clone(),
+                        gb = bias.grad().clone();
     for (auto* t : {&q, &k, &v, &bias}) {
         const_cast<torch::Tensor*>(t)->mutable_grad().zero_();
     }
@@ -120,9 +126,44 @@ TEST(Attention, ModuleKeysAndSelfVersusCross) {
         keys.push_back(p.key() + std::string(" ") + std::to_string(p.value().numel()));
     }
     EXPECT_EQ(keys, (std::vector<std::string>{"to_q.weight 256", "to_k.weight 384", "to_v.weight 384",
-                                               "to_out.0.weight 256", "to_out.0.bias 16"}));
+                                              "to_out.0.weight 256", "to_out.0.bias 16"}));
     torch::NoGradGuard noGrad;
     const auto x = torch::randn({2, 6, 16}), ctx = torch::randn({2, 3, 24});
     EXPECT_EQ(cross(x, ctx).sizes(), x.sizes());
     EXPECT_TRUE(torch::allclose(self(x), self(x, x)));
+}
+
+TEST(Attention, ParallelChunksAndSplitLinearMatchPlain) {
+    ChunkGuard guard;
+    configure_threads(2, 1); // OpenBLAS single-threaded: chunks and products split over OpenMP threads
+    torch::manual_seed(4);
+    const int64_t N = 5, Lq = 33, Lk = 21, heads = 3, d = 8;
+    const auto q = torch::randn({N, Lq, heads * d}), k = torch::randn({N, Lk, heads * d}),
+               v = torch::randn({N, Lk, heads * d});
+    torch::Tensor bias = torch::randn({N, 1, Lq, Lk});
+    torch::Tensor wantP;
+    const torch::Tensor want = naive(q, k, v, heads, 0.4, bias, &wantP);
+    const auto x = torch::randn({300, 96}), w = torch::randn({80, 96}), b = torch::randn({80});
+    const torch::Tensor wantLin = torch::nn::functional::linear(x, w, b);
+    for (bool inference : {false, true}) {
+        c10::InferenceMode mode(inference);
+        torch::NoGradGuard noGrad;
+        for (int64_t budget : {int64_t(1) << 30, heads * Lk * 4}) {
+            set_attention_chunk_elements(budget);
+            torch::Tensor probs;
+            AttentionExtras ex;
+            ex.bias = bias;
+            ex.probabilities = &probs;
+            const torch::Tensor got = multi_head_attention(q, k, v, heads, 0.4, ex);
+            EXPECT_LE((got - want).abs().max().item<double>(), 1e-5);
+            EXPECT_LE((probs - wantP).abs().max().item<double>(), 1e-6);
+        }
+        if (current_threads().openblasFound) {
+            EXPECT_TRUE(split_products_over_threads());
+        }
+        EXPECT_LE((mb::ml::linear(x, w, b) - wantLin).abs().max().item<double>(), 1e-4);
+        EXPECT_LE((mb::ml::linear(x.view({3, 100, 96}), w) - (wantLin - b).view({3, 100, 80})).abs().max().item<double>(),
+                  1e-4);
+    }
+    configure_threads(2);
 }

@@ -99,8 +99,8 @@ TEST(DDIM, AddNoiseIsTheForwardProcess) {
     // One DDIM step with the true noise at t recovers x0 exactly as the x0 prediction.
     DDIMScheduler d(SchedulerConfig::from_file(kConfig));
     d.set_timesteps(50);
-    const auto step = d.step(noise[0], 901, d.add_noise(x0[0].unsqueeze(0), noise[0].unsqueeze(0),
-                                                        torch::tensor({901}))[0]);
+    const auto step = d.step(noise[0], 901,
+                             d.add_noise(x0[0].unsqueeze(0), noise[0].unsqueeze(0), torch::tensor({901}))[0]);
     EXPECT_LE(maxAbsDiff(step.predOriginalSample, x0[0]), 1e-4);
     EXPECT_THROW(s.add_noise(x0, noise, torch::tensor({1, 2, 3})), std::invalid_argument);
     EXPECT_THROW(s.add_noise(x0, noise, torch::tensor({1, 1000})), std::invalid_argument);

@@ -142,7 +142,8 @@ TEST(ModelLoader, AcceptsOldVaeAttentionNames) {
     EXPECT_TRUE(r.complete()) << r.summary();
     EXPECT_EQ(r.renamed.size(), 6u);
     EXPECT_TRUE(torch::equal(toy->named_parameters()["attn.to_q.weight"], modern.at("attn.to_q.weight")));
-    EXPECT_TRUE(torch::equal(toy->named_parameters()["attn.to_out.0.weight"], modern.at("attn.to_out.0.weight")));
+    EXPECT_TRUE(
+        torch::equal(toy->named_parameters()["attn.to_out.0.weight"], modern.at("attn.to_out.0.weight")));
 }
 
 TEST(ModelLoader, ShardedIndexAndStreamingLoad) {
@@ -154,7 +155,8 @@ TEST(ModelLoader, ShardedIndexAndStreamingLoad) {
     for (const auto& kv : w) {
         const bool first = kv.first.rfind("attn", 0) == 0;
         (first ? a : b)[kv.first] = kv.second;
-        index["weight_map"][kv.first] = first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
+        index["weight_map"][kv.first] =
+            first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
     }
     write_safetensors(s.path("model-00001-of-00002.safetensors"), a);
     write_safetensors(s.path("model-00002-of-00002.safetensors"), b);

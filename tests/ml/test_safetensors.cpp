@@ -24,8 +24,8 @@ class Scratch {
 public:
     Scratch() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::temp_directory_path() / ("mb_safetensors_" + std::string(info->name()) + "_" +
-                                             std::to_string(::getpid()));
+        m_dir = fs::temp_directory_path() /
+                ("mb_safetensors_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
     }
@@ -233,31 +233,32 @@ TEST(Safetensors, RefusesOverlappingSpans) {
 
 TEST(Safetensors, RefusesSpanShapeMismatch) {
     Scratch s;
-    const std::string path = hostileFile(
-        s, "mismatch.safetensors", R"({"conv.weight":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}})", 20);
+    const std::string path =
+        hostileFile(s, "mismatch.safetensors",
+                    R"({"conv.weight":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}})", 20);
     expectRefused(path, {"conv.weight", "needs 24"});
-    const std::string backwards = hostileFile(
-        s, "backwards.safetensors", R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[8,4]}})", 8);
+    const std::string backwards = hostileFile(s, "backwards.safetensors",
+                                              R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[8,4]}})", 8);
     expectRefused(backwards, {"'w'", "before begin"});
 }
 
 TEST(Safetensors, RefusesUnknownDtype) {
     Scratch s;
-    const std::string path =
-        hostileFile(s, "dtype.safetensors", R"({"w":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]}})", 2);
+    const std::string path = hostileFile(s, "dtype.safetensors",
+                                         R"({"w":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]}})", 2);
     expectRefused(path, {"'w'", "unknown dtype", "F8_E4M3"});
 }
 
 TEST(Safetensors, RefusesShapeOverflow) {
     Scratch s;
-    const std::string path = hostileFile(
-        s, "overflow.safetensors",
-        R"({"big":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,0]}})", 0);
+    const std::string path =
+        hostileFile(s, "overflow.safetensors",
+                    R"({"big":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,0]}})", 0);
     expectRefused(path, {"'big'", "overflow"});
     // The count fits but count × 4 bytes does not.
-    const std::string bytes = hostileFile(
-        s, "overflow2.safetensors",
-        R"({"big":{"dtype":"F32","shape":[4611686018427387904,2],"data_offsets":[0,0]}})", 0);
+    const std::string bytes =
+        hostileFile(s, "overflow2.safetensors",
+                    R"({"big":{"dtype":"F32","shape":[4611686018427387904,2],"data_offsets":[0,0]}})", 0);
     expectRefused(bytes, {"'big'", "overflow"});
     const std::string negative =
         hostileFile(s, "neg.safetensors", R"({"n":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}})", 0);
@@ -273,9 +274,10 @@ TEST(Safetensors, RefusesBadJsonAndBadFields) {
     expectRefused(hostileFile(s, "meta.safetensors", R"({"__metadata__":{"format":5}})", 0),
                   {"__metadata__", "format"});
     expectRefused(
-        hostileFile(s, "dup.safetensors",
-                    R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
-                    2),
+        hostileFile(
+            s, "dup.safetensors",
+            R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
+            2),
         {"'w'", "twice"});
 }
 

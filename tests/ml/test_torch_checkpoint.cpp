@@ -10,6 +10,7 @@
 #include "ml/torch_checkpoint.h"
 #include "ml/torch_zip_reader.h"
 #include "ml/unet3d.h"
+#include "ml/weights_convert.h"
 #include "ml/weights_file.h"
 
 #include <gtest/gtest.h>
@@ -40,6 +41,9 @@ std::string fixture(const std::string& name) {
 bool bitEqual(const torch::Tensor& a, const torch::Tensor& b) {
     if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) {
         return false;
+    }
+    if (a.numel() == 0) {
+        return true; // same shape, no bytes (data_ptr may be null)
     }
     const torch::Tensor ca = a.contiguous(), cb = b.contiguous();
     return std::memcmp(ca.data_ptr(), cb.data_ptr(), static_cast<size_t>(ca.numel()) * ca.element_size()) ==
@@ -632,4 +636,20 @@ TEST(TorchCheckpointConvert, BinModelFolderBecomesSafetensorsFolder) {
     EXPECT_NE(errorOf([] { convert_weights(fixture("nope.bin"), "x.safetensors"); }).find("does not exist"),
               std::string::npos);
     fs::remove_all(out.parent_path());
+}
+
+TEST(TorchCheckpointConvert, TorchFreeEntryPointsForTheEditor) {
+    EXPECT_EQ(folders_needing_conversion(kTinyBin),
+              (std::vector<std::string>{kTinyBin + "/text_encoder", kTinyBin + "/unet", kTinyBin + "/vae"}));
+    EXPECT_TRUE(folders_needing_conversion(kTiny).empty());
+    EXPECT_TRUE(folders_needing_conversion(fixture("views.pt")).empty());
+    const fs::path dir = scratch("named");
+    const auto written =
+        convert_weights_to_safetensors(fixture("subject.pth"), (dir / "s.safetensors").string(), "bf16");
+    ASSERT_EQ(written.size(), 1u);
+    EXPECT_EQ(read_weights_file_raw(written[0]).at("conv_in.bias").scalar_type(), torch::kBFloat16);
+    EXPECT_THROW(
+        convert_weights_to_safetensors(fixture("subject.pth"), (dir / "t.safetensors").string(), "fp8"),
+        std::invalid_argument);
+    fs::remove_all(dir);
 }

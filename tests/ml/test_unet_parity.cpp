@@ -10,6 +10,8 @@
 
 #include "ml/model_loader.h"
 #include "ml/safetensors.h"
+#include "ml/parallel_ops.h"
+#include "ml/threads.h"
 
 using namespace mb::ml;
 
@@ -70,8 +72,9 @@ TEST(UNetParity, ForwardOutputs) {
     EXPECT_LE(maxAbsDiff(unet(sample, ref.at("timestep")[0], ehs), ref.at("out")), kTol);
     // The reference ignores attention masks: its masked output equals ours without one.
     EXPECT_LE(maxAbsDiff(out, ref.at("out_with_attention_mask")), kTol);
-    EXPECT_LE(maxAbsDiff(unet(sample, ref.at("timesteps_per_sample"), ehs), ref.at("out_timesteps_per_sample")),
-              kTol);
+    EXPECT_LE(
+        maxAbsDiff(unet(sample, ref.at("timesteps_per_sample"), ehs), ref.at("out_timesteps_per_sample")),
+        kTol);
     EXPECT_LE(maxAbsDiff(unet(sample, ref.at("timestep_float"), ehs), ref.at("out_timestep_float")), kTol);
     EXPECT_LE(maxAbsDiff(unet(sample, ref.at("timestep_float").to(torch::kFloat64), ehs),
                          ref.at("out_timestep_float")),
@@ -112,7 +115,8 @@ TEST(UNetParity, HookSeesEveryCrossAttentionWithGeometry) {
     const TensorMap ref = read_safetensors(kRef + "/vectors/unet_forward.safetensors");
     torch::NoGradGuard noGrad;
     RecordingHook hook;
-    const torch::Tensor out = unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"), &hook);
+    const torch::Tensor out =
+        unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"), &hook);
     // A hook that changes nothing leaves the output as it was.
     EXPECT_LE(maxAbsDiff(out, ref.at("out")), kTol);
 
@@ -164,7 +168,8 @@ TEST(UNetParity, BiasMasksTokensPerFrame) {
         b[info.frames].select(2, 5).fill_(-1e10); // row b·F + f with b = 1, f = 0
         return b;
     };
-    const torch::Tensor out = unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"), &hook);
+    const torch::Tensor out =
+        unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"), &hook);
     EXPECT_GT(maxAbsDiff(out, ref.at("out")), 1e-3);
     for (const auto& kv : hook.probs) {
         const torch::Tensor& p = kv.second;
@@ -175,7 +180,9 @@ TEST(UNetParity, BiasMasksTokensPerFrame) {
     // The same edit through the text instead: keeping only tokens 0 and 5 (elsewhere) must differ from
     // masking nothing, and a bias of zeros must be a no-op.
     RecordingHook zero;
-    zero.biasFn = [](const CrossAttentionInfo& info) { return torch::zeros({1, 1, info.queries(), info.tokens}); };
+    zero.biasFn = [](const CrossAttentionInfo& info) {
+        return torch::zeros({1, 1, info.queries(), info.tokens});
+    };
     EXPECT_LE(maxAbsDiff(unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"), &zero),
                          ref.at("out")),
               kTol);
@@ -186,7 +193,8 @@ TEST(UNetParity, StcaProbabilitiesCarryGradients) {
     const TensorMap ref = read_safetensors(kRef + "/vectors/unet_forward_f1.safetensors");
     RecordingHook hook;
     hook.observeStcaOnly = true;
-    const torch::Tensor out = unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"), &hook);
+    const torch::Tensor out =
+        unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"), &hook);
     ASSERT_EQ(hook.probs.size(), 3u);
     torch::Tensor loss = out.pow(2).mean() * 0;
     for (const auto& kv : hook.probs) {
@@ -195,8 +203,10 @@ TEST(UNetParity, StcaProbabilitiesCarryGradients) {
     }
     loss.backward();
     const auto params = unet->named_parameters();
-    const torch::Tensor& gq = params["down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_q.weight"].grad();
-    const torch::Tensor& gk = params["up_blocks.1.attentions.1.transformer_blocks.0.attn2.to_k.weight"].grad();
+    const torch::Tensor& gq =
+        params["down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_q.weight"].grad();
+    const torch::Tensor& gk =
+        params["up_blocks.1.attentions.1.transformer_blocks.0.attn2.to_k.weight"].grad();
     ASSERT_TRUE(gq.defined());
     ASSERT_TRUE(gk.defined());
     EXPECT_GT(gq.abs().max().item<double>(), 0.0);
@@ -227,4 +237,21 @@ TEST(UNetParity, RejectsBadInputs) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("attn2.to_k.weight"), std::string::npos) << e.what();
     }
+}
+
+TEST(UNetParity, BothThreadingSchemesMatch) {
+    // OpenBLAS single-threaded with products split over OpenMP (parallel_ops.h), and both pools at 2.
+    UNet3DConditionModel unet = loadTiny();
+    const TensorMap ref = read_safetensors(kRef + "/vectors/unet_forward.safetensors");
+    c10::InferenceMode inference;
+    for (int blas : {1, 2}) {
+        SCOPED_TRACE(blas);
+        const ThreadConfig c = configure_threads(2, blas);
+        const torch::Tensor out = unet(ref.at("sample"), ref.at("timestep"), ref.at("encoder_hidden_states"));
+        EXPECT_LE(maxAbsDiff(out, ref.at("out")), kTol);
+        if (c.openblasFound) {
+            EXPECT_EQ(split_products_over_threads(), blas == 1);
+        }
+    }
+    configure_threads(2);
 }

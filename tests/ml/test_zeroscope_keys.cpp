@@ -100,7 +100,8 @@ TEST(ZeroscopeKeys, VaeMatchesKeyList) {
 TEST(ZeroscopeKeys, UNetMatchesKeyListForBothConfigs) {
     const KeyShapes want = readKeyFile(kKeys + "/unet.keys.txt");
     ASSERT_EQ(want.size(), 1480u);
-    for (const std::string& cfg : {kKeys + "/unet.config.json", kKeys + "/text-to-video-ms-1.7b/unet.config.json"}) {
+    for (const std::string& cfg :
+         {kKeys + "/unet.config.json", kKeys + "/text-to-video-ms-1.7b/unet.config.json"}) {
         SCOPED_TRACE(cfg);
         torch::manual_seed(0);
         DefaultDtype bf16(caffe2::TypeMeta::Make<at::BFloat16>());

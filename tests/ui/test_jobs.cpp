@@ -3,12 +3,12 @@
 #include "doc/project_io.h"
 #include "media/image_io.h"
 #include "ui/export_dialog.h"
-#include "ui/gif_writer.h"
 #include "ui/mask_editor.h"
 #include "ui/project_document.h"
 #include "ui/subject_panel.h"
 
 #include <QDir>
+#include <QFile>
 #include <QImageReader>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -16,7 +16,9 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
+#include <csignal>
 #include <opencv2/core.hpp>
+#include <sys/resource.h>
 
 using namespace mb;
 using namespace mb::ui;
@@ -139,7 +141,7 @@ private Q_SLOTS:
         QCOMPARE(reader.imageCount(), 6);
         const QImage first = reader.read();
         QCOMPARE(first.size(), QSize(256, 144));
-        // Colours survive the 252-colour palette roughly: compare with the PNG of the same frame.
+        // Colours survive the clip's 256-colour palette: compare with the PNG of the same frame.
         const QImage png = QImage(QDir(folder).filePath(QStringLiteral("frame_0000.png"))).convertToFormat(QImage::Format_RGB32);
         const QImage g = first.convertToFormat(QImage::Format_RGB32);
         double err = 0;
@@ -178,6 +180,71 @@ private Q_SLOTS:
         dialog.startExport();
         QVERIFY(failed.wait(30000));
         QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("/nonexistent-folder/x.mp4")));
+    }
+
+    /** A full disk (simulated by a file-size limit: write() fails with EFBIG as it would with ENOSPC) and an
+     *  unwritable target give a clear error naming the file for every format, and leave nothing that looks
+     *  complete. */
+    void exportFullDiskAndUnwritablePathNameTheFile() {
+        Project p = m_doc->project();
+        p.shot.frames = 24;
+        p.shot.width = 256;
+        p.shot.height = 144;
+        m_doc->resetProject(p, m_doc->filePath());
+        ExportDialog dialog(m_doc.get());
+        QSignalSpy failed(&dialog, &ExportDialog::exportFailed);
+        QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
+        const QDir dir(m_tmp.filePath(QStringLiteral("full")));
+        QVERIFY(QDir().mkpath(dir.path()));
+        struct Case {
+            ExportSettings::Format format;
+            QString path;
+        };
+        const Case cases[] = {{ExportSettings::Format::PngSequence, dir.filePath(QStringLiteral("frames"))},
+                              {ExportSettings::Format::Gif, dir.filePath(QStringLiteral("full.gif"))},
+                              {ExportSettings::Format::Mp4, dir.filePath(QStringLiteral("full.mp4"))}};
+        rlimit old{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit small = old;
+        small.rlim_cur = 2048;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+        QStringList messages;
+        for (const Case& c : cases) {
+            failed.clear();
+            dialog.setFormat(c.format);
+            dialog.setOutputPath(c.path);
+            dialog.startExport();
+            messages << (failed.wait(60000) ? failed.at(0).at(0).toString() : QStringLiteral("(no error)"));
+        }
+        setrlimit(RLIMIT_FSIZE, &old); // before any check can return early
+        std::signal(SIGXFSZ, oldHandler);
+        for (int i = 0; i < 3; ++i) {
+            qInfo("full disk, %s", qPrintable(messages[i]));
+            QVERIFY2(messages[i].contains(cases[i].path), qPrintable(messages[i]));
+        }
+        QCOMPARE(finished.count(), 0);
+        // Nothing complete-looking is left: no GIF/MP4 and no PNG frame.
+        QVERIFY(!QFileInfo::exists(cases[1].path));
+        QVERIFY(!QFileInfo::exists(cases[2].path));
+        QCOMPARE(QDir(cases[0].path).entryList(QDir::Files | QDir::Hidden).size(), 0);
+        QCOMPARE(dir.entryList(QDir::Files | QDir::Hidden).size(), 0);
+
+        // An unwritable target: a regular file stands where the folder should be.
+        QFile blocker(dir.filePath(QStringLiteral("not-a-folder")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        for (const Case& c : cases) {
+            failed.clear();
+            const QString path = blocker.fileName() + QLatin1Char('/') + QFileInfo(c.path).fileName();
+            dialog.setFormat(c.format);
+            dialog.setOutputPath(path);
+            dialog.startExport();
+            QVERIFY(failed.wait(30000));
+            const QString message = failed.at(0).at(0).toString();
+            qInfo("unwritable, %s", qPrintable(message));
+            QVERIFY2(message.contains(blocker.fileName()), qPrintable(message));
+        }
     }
 
 private:

@@ -1,0 +1,275 @@
+#include "jobs/render_job.h"
+
+#include "doc/atomic_file.h"
+#include "doc/resource_paths.h"
+#include "doc/sha256.h"
+#include "doc/shot_layout.h"
+#include "media/video_io.h"
+#include "ml/model_loader.h"
+#include "ml/motion_control.h"
+#include "ml/pipeline.h"
+#include "ml/safetensors.h"
+#include "ml/threads.h"
+#include "ml/unet3d.h"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <stdexcept>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#ifndef MB_RESOURCE_DIR
+#define MB_RESOURCE_DIR ""
+#endif
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace mb {
+
+namespace {
+
+std::string utcNow() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+bool isModelFolder(const std::string& dir) {
+    std::error_code ec;
+    return !dir.empty() && fs::is_regular_file(fs::path(dir) / "model_index.json", ec);
+}
+
+/** SHA-256 of every weight file of every component, keyed "component/file". */
+json hashModelFolder(const std::string& dir, const JobControl& control) {
+    json out = json::object();
+    for (const char* component : {"unet", "vae", "text_encoder"}) {
+        const std::string cdir = (fs::path(dir) / component).string();
+        for (const auto& file : ml::component_weight_files(cdir)) {
+            control.checkCancelled();
+            out[std::string(component) + "/" + fs::path(file).filename().string()] = sha256File(file);
+        }
+    }
+    return out;
+}
+
+json boxJson(const ml::BoxF& b) { return json::array({b[0], b[1], b[2], b[3]}); }
+
+} // namespace
+
+std::string resolveModelFolder(const Project& project, const std::string& requested) {
+    if (!requested.empty()) {
+        if (!isModelFolder(requested))
+            throw std::runtime_error(requested + ": not a diffusers model folder (no model_index.json)");
+        return requested;
+    }
+    if (!project.render.modelFolder.empty()) {
+        if (!isModelFolder(project.render.modelFolder))
+            throw std::runtime_error(project.render.modelFolder +
+                                     ": the project's model folder is not a diffusers model folder (no model_index.json)");
+        return project.render.modelFolder;
+    }
+    std::string embedded;
+    try {
+        embedded = (fs::path(findResourceDir(MB_RESOURCE_DIR)) / "models" / "default").string();
+    } catch (const std::exception&) {
+    }
+    if (isModelFolder(embedded))
+        return embedded;
+    throw std::runtime_error("no model to render with: set the project's model folder (render.model), pass --model "
+                             "DIR, or install the embedded default model (looked for " +
+                             (embedded.empty() ? std::string("<resources>/models/default") : embedded) + ")");
+}
+
+RenderResult renderTake(const Project& projectIn, const RenderRequest& request, const JobControl& control) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (request.output.empty())
+        throw std::runtime_error("render: no output file given");
+    Project project = projectIn;
+    Shot& shot = project.shot;
+    if (request.frames > 0)
+        shot.frames = request.frames;
+    if (request.width > 0)
+        shot.width = request.width;
+    if (request.height > 0)
+        shot.height = request.height;
+    if (request.steps > 0 && request.steps != shot.steps) {
+        // A draft with fewer (or more) steps keeps the controls at the same place in the schedule: the
+        // amplify steps and the shift window are set for the shot's step count (method §10: 5 and 10..20 of 50).
+        const double r = double(request.steps) / double(shot.steps);
+        auto scaled = [r](int v) { return v == 0 ? 0 : std::max(1, int(std::lround(v * r))); };
+        project.render.amplifySteps = scaled(project.render.amplifySteps);
+        project.render.shiftStartStep = int(std::lround(project.render.shiftStartStep * r));
+        project.render.shiftSteps = scaled(project.render.shiftSteps);
+        shot.steps = request.steps;
+    }
+    const std::uint64_t seed = request.seed.value_or(shot.seed);
+
+    const std::string modelDir = resolveModelFolder(project, request.model);
+    control.report("load", 0, 1, "model: " + modelDir);
+    const ml::ThreadConfig threads = ml::configure_threads(request.threads);
+
+    std::shared_ptr<ml::UNet3DConditionModelImpl> unet;
+    ml::PipelineLoadOptions lo;
+    ml::TextToVideoPipeline pipeline = ml::load_text_to_video_pipeline(modelDir, lo, &unet);
+    const int64_t sizeMultiple = pipeline.geometry().vae_scale_factor;
+    for (const auto& issue : validateProject(project, int(sizeMultiple)))
+        if (issue.severity == ValidationIssue::Severity::Error)
+            throw std::runtime_error(issue.where + ": " + issue.message);
+
+    std::string checkpointHash;
+    if (!project.render.checkpoint.empty()) {
+        control.report("load", 0, 1, "fine-tuned weights: " + project.render.checkpoint);
+        torch::NoGradGuard ng;
+        ml::LoadOptions opts;
+        const ml::TensorMap weights = ml::read_safetensors(project.render.checkpoint);
+        const ml::KeyReport rep = ml::load_weights(*unet, weights, project.render.checkpoint, opts);
+        if (!rep.unexpected.empty())
+            throw std::runtime_error(project.render.checkpoint + ": " + std::to_string(rep.unexpected.size()) +
+                                     " keys do not belong to this UNet (e.g. " + rep.unexpected.front() + ")");
+        checkpointHash = sha256File(project.render.checkpoint);
+    }
+    control.report("load", 1, 1);
+
+    // The shot's layout: where each subject must appear on every frame, and the camera's travel.
+    const auto layout = layoutShot(project);
+    ml::MotionControlParams mc;
+    mc.alpha = project.render.editScale;
+    mc.amplifySteps = project.render.amplifySteps;
+    mc.suppressOtherWords = project.render.suppressOtherWords;
+    mc.shiftStartStep = project.render.shiftStartStep;
+    mc.shiftSteps = project.render.shiftSteps;
+    if (request.cameraControl)
+        for (const auto& fl : layout)
+            mc.cameraTravel.push_back({fl.cameraTravel.x, fl.cameraTravel.y});
+    if (request.subjectControl)
+        for (size_t i = 0; i < project.boxTracks.size(); ++i) {
+            const Subject* s = project.findSubject(project.boxTracks[i].subjectId);
+            ml::ControlledSubject cs;
+            cs.phrase = s->phrase();
+            for (const auto& fl : layout) {
+                const NormBox& b = fl.subjects[i].screenBox;
+                cs.screenBoxes.push_back({b.x0, b.y0, b.x1, b.y1});
+            }
+            mc.subjects.push_back(cs);
+        }
+
+    ml::TextToVideoParams params;
+    params.prompt = project.resolvedPrompt();
+    params.negative_prompt = shot.negativePrompt;
+    params.num_frames = shot.frames;
+    params.width = shot.width;
+    params.height = shot.height;
+    params.num_inference_steps = shot.steps;
+    params.guidance_scale = shot.guidanceScale;
+    params.seed = seed;
+    params.format = ml::FrameFormat::Uint8;
+
+    ml::ControlledUnetFn unetFn = [unet](const torch::Tensor& sample, int64_t t, const torch::Tensor& text,
+                                         ml::CrossAttentionHook* hook) {
+        return unet->forward(sample, torch::scalar_tensor(t, torch::kLong), text, hook);
+    };
+    ml::MotionControlReport report;
+    ml::TextToVideoResult result = ml::generate_with_motion_control(pipeline, unetFn, params, mc, control, {}, &report);
+
+    // Encode (the encoder writes a temporary file and renames it on finish).
+    control.checkCancelled();
+    const torch::Tensor frames = result.frames.contiguous(); // [F, H, W, 3] uint8 RGB
+    media::VideoEncodeOptions vo;
+    vo.fps = shot.fps;
+    vo.crf = request.crf;
+    media::VideoEncoder enc(request.output, int(shot.width), int(shot.height), vo);
+    for (int64_t f = 0; f < frames.size(0); ++f) {
+        control.checkCancelled();
+        cv::Mat rgb(int(shot.height), int(shot.width), CV_8UC3, frames[f].data_ptr<uint8_t>());
+        cv::Mat bgr;
+        cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+        enc.write(bgr);
+        control.report("encode", f + 1, frames.size(0));
+    }
+    enc.finish();
+
+    // The sidecar: everything needed to reproduce the take.
+    RenderResult out;
+    out.video = request.output;
+    out.sidecar = request.output + ".json";
+    out.seed = seed;
+    out.modelFolder = modelDir;
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    json j;
+    j["format"] = "motionbooth-take";
+    j["format_version"] = 1;
+    j["generator"] = std::string("MotionBooth Studio ") + MB_VERSION;
+    j["created"] = utcNow();
+    j["video"] = fs::path(out.video).filename().string();
+    j["video_sha256"] = sha256File(out.video);
+    j["seed"] = seed;
+    j["latent_shift_seed"] = ml::latent_shift_seed(seed);
+    j["prompt"] = params.prompt;
+    j["prompt_template"] = shot.prompt;
+    j["negative_prompt"] = shot.negativePrompt;
+    j["frames"] = shot.frames;
+    j["fps"] = shot.fps;
+    j["width"] = shot.width;
+    j["height"] = shot.height;
+    j["steps"] = shot.steps;
+    j["guidance_scale"] = shot.guidanceScale;
+    j["sampler"] = "DDIM eta=0";
+    j["model"] = {{"folder", fs::absolute(modelDir).lexically_normal().string()},
+                  {"weights_sha256", hashModelFolder(modelDir, control)}};
+    j["checkpoint"] = {{"file", project.render.checkpoint}, {"sha256", checkpointHash}};
+    j["letterbox"] = project.render.letterbox == Letterbox::Fit ? "fit" : "squash";
+    j["controls"] = {{"subject_control", request.subjectControl},
+                     {"camera_control", request.cameraControl},
+                     {"edit_scale", mc.alpha},
+                     {"amplify_steps", mc.amplifySteps},
+                     {"suppress_other_words", mc.suppressOtherWords},
+                     {"shift_start_step", mc.shiftStartStep},
+                     {"shift_steps", mc.shiftSteps},
+                     {"latent_shift_fill_shortages", report.fillShortages}};
+    json subjects = json::array();
+    for (size_t i = 0; i < mc.subjects.size(); ++i) {
+        const Subject* s = project.findSubject(project.boxTracks[i].subjectId);
+        json boxes = json::array();
+        for (const auto& b : mc.subjects[i].screenBoxes)
+            boxes.push_back(boxJson(b));
+        subjects.push_back({{"id", s->id},
+                            {"phrase", s->phrase()},
+                            {"learned", s->learned && !project.render.checkpoint.empty()},
+                            {"generated_from", s->learned && !project.render.checkpoint.empty() ? "fine-tuned identifier"
+                                                                                                : "class phrase"},
+                            {"tokens", report.phraseTokens[i]},
+                            {"screen_boxes", boxes}});
+    }
+    j["subjects"] = subjects;
+    json travel = json::array();
+    for (const auto& fl : layout)
+        travel.push_back({fl.cameraTravel.x, fl.cameraTravel.y});
+    j["camera_travel"] = travel;
+    json cells = json::array();
+    for (const auto& c : report.shiftApplied)
+        cells.push_back({c[0], c[1]});
+    j["latent_shift_cells"] = cells; // per frame, cells the latent actually moved (x, y)
+    const ml::ThreadConfig now = ml::current_threads();
+    j["runtime"] = {{"threads", now.torchThreads},
+                    {"blas_threads", threads.blasThreads},
+                    {"description", ml::runtime_description()}};
+    j["seconds"] = out.seconds;
+    try {
+        writeFileAtomically(out.sidecar, j.dump(2) + "\n");
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(out.video, ec); // no take without its sidecar
+        throw;
+    }
+    return out;
+}
+
+} // namespace mb
