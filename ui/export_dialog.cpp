@@ -146,6 +146,7 @@ void ExportDialog::startExport() {
         m_progress->setValue(done);
     });
     auto done = [this] {
+        m_job = nullptr; // the job deletes itself later; the dialog is free for the next export now
         m_exportButton->setEnabled(true);
         m_cancelButton->setEnabled(false);
     };

@@ -360,6 +360,10 @@ void GifEncoder::finish(const JobControl& control) {
     rc = av_write_trailer(m->fmt);
     if (rc < 0)
         fail(path, "cannot finish the GIF (is the disk full?)", rc);
+    // avio_close() does not report earlier write errors (a full disk): ask the context before closing it.
+    avio_flush(m->fmt->pb);
+    if (m->fmt->pb->error < 0)
+        fail(m->target, "cannot write the GIF (is the disk full?)", m->fmt->pb->error);
     rc = avio_closep(&m->fmt->pb);
     if (rc < 0)
         fail(path, "cannot close the file (is the disk full?)", rc);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include <ATen/Parallel.h>
@@ -39,6 +40,64 @@ std::string shapeText(c10::IntArrayRef s) {
         out += (i ? ", " : "") + std::to_string(s[i]);
     }
     return out + "]";
+}
+
+/** Longest key sequence the fused kernel handles (its per-row scores live on the stack). */
+constexpr int64_t kFusedMaxKeys = 64;
+
+/** softmax(q·kᵀ·scale)·v for short key sequences, float32, without autograd. Layout as multi_head_attention. */
+torch::Tensor fusedShortAttention(const torch::Tensor& qIn, const torch::Tensor& kIn, const torch::Tensor& vIn,
+                                  int64_t heads, double scale) {
+    const torch::Tensor q = qIn.contiguous(), k = kIn.contiguous(), v = vIn.contiguous();
+    const int64_t N = q.size(0), Lq = q.size(1), Lk = k.size(1);
+    const int64_t d = q.size(2) / heads, dv = v.size(2) / heads;
+    torch::Tensor out = torch::empty({N, Lq, heads * dv}, q.options());
+    const float* Q = q.data_ptr<float>();
+    const float* K = k.data_ptr<float>();
+    const float* V = v.data_ptr<float>();
+    float* O = out.data_ptr<float>();
+    const float s = static_cast<float>(scale);
+    const int64_t work = N * heads;
+    const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, Lq * Lk * (d + dv)));
+    at::parallel_for(0, work, grain, [&](int64_t begin, int64_t end) {
+        float scores[kFusedMaxKeys];
+        for (int64_t bh = begin; bh < end; ++bh) {
+            const int64_t n = bh / heads, h = bh % heads;
+            const float* kBase = K + n * Lk * heads * d + h * d;
+            const float* vBase = V + n * Lk * heads * dv + h * dv;
+            for (int64_t i = 0; i < Lq; ++i) {
+                const float* qi = Q + (n * Lq + i) * heads * d + h * d;
+                float maxScore = -std::numeric_limits<float>::infinity();
+                for (int64_t j = 0; j < Lk; ++j) {
+                    const float* kj = kBase + j * heads * d;
+                    float dot = 0.f;
+                    for (int64_t c = 0; c < d; ++c) {
+                        dot += qi[c] * kj[c];
+                    }
+                    scores[j] = dot * s;
+                    maxScore = std::max(maxScore, scores[j]);
+                }
+                float total = 0.f;
+                for (int64_t j = 0; j < Lk; ++j) {
+                    scores[j] = std::exp(scores[j] - maxScore);
+                    total += scores[j];
+                }
+                const float inv = 1.f / total;
+                float* oi = O + (n * Lq + i) * heads * dv + h * dv;
+                for (int64_t c = 0; c < dv; ++c) {
+                    oi[c] = 0.f;
+                }
+                for (int64_t j = 0; j < Lk; ++j) {
+                    const float p = scores[j] * inv;
+                    const float* vj = vBase + j * heads * dv;
+                    for (int64_t c = 0; c < dv; ++c) {
+                        oi[c] += p * vj[c];
+                    }
+                }
+            }
+        }
+    });
+    return out;
 }
 
 } // namespace
@@ -82,6 +141,14 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
     const bool grad =
         torch::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad() ||
                                           (bias.defined() && bias.requires_grad()));
+
+    // Short key sequences (temporal attention over frames, small maps): one fused pass per (row, head)
+    // instead of thousands of tiny GEMM calls, reading q/k/v in place and writing the merged-head output.
+    if (!grad && !bias.defined() && !extras.probabilities && Lk <= kFusedMaxKeys &&
+        q.scalar_type() == torch::kFloat32 && k.scalar_type() == torch::kFloat32 &&
+        v.scalar_type() == torch::kFloat32) {
+        return fusedShortAttention(q, k, v, heads, scale);
+    }
 
     // Heads-major layouts: q pre-scaled (cheaper than scaling every score; exact when scale is a power of 2).
     const torch::Tensor qh = (q.reshape({N, Lq, heads, d}).permute({0, 2, 1, 3}) * scale).contiguous();

@@ -92,13 +92,33 @@ torch::Tensor AttentionEditor::logit_bias(const CrossAttentionInfo& info) {
 
 void StcaCollector::observe_probabilities(const CrossAttentionInfo& info, const torch::Tensor& probs) {
     // probs [B·F, heads, h·w, tokens] → mean over heads and phrase tokens → [B·F, 1, h, w].
-    auto idx = torch::tensor(m_tokens, torch::kLong).to(probs.device());
-    auto m = probs.mean(1).index_select(-1, idx).mean(-1).view({probs.size(0), 1, info.height, info.width});
+    torch::Tensor m;
+    if (m_itemTokens.empty()) {
+        auto idx = torch::tensor(m_tokens, torch::kLong).to(probs.device());
+        m = probs.mean(1).index_select(-1, idx).mean(-1).view({probs.size(0), 1, info.height, info.width});
+    } else {
+        TORCH_CHECK(int64_t(m_itemTokens.size()) == info.batch, "STCA: ", m_itemTokens.size(),
+                    " token lists for a batch of ", info.batch);
+        // Row r = b·F + f averages item b's tokens: a weighted sum over tokens with 1/len on its phrase.
+        torch::Tensor weights = torch::zeros({info.batch, probs.size(-1)}, torch::kFloat32);
+        for (int64_t b = 0; b < info.batch; ++b) {
+            const auto& toks = m_itemTokens[size_t(b)];
+            TORCH_CHECK(!toks.empty(), "STCA: batch item ", b, " has no phrase tokens");
+            for (int64_t t : toks)
+                weights[b][t] += 1.0 / double(toks.size());
+        }
+        weights = weights.to(probs.options()).repeat_interleave(info.frames, 0).unsqueeze(-1); // [B·F, T, 1]
+        m = torch::bmm(probs.mean(1), weights).view({probs.size(0), 1, info.height, info.width});
+    }
     if (!m_sum.defined() || m_sum.sizes() != m.sizes())
         m_sum = m;
     else
         m_sum = m_sum + m;
     ++m_layers;
+}
+
+void StcaCollector::set_item_tokens(std::vector<std::vector<int64_t>> tokensPerItem) {
+    m_itemTokens = std::move(tokensPerItem);
 }
 
 torch::Tensor StcaCollector::map() const {

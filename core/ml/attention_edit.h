@@ -70,6 +70,12 @@ private:
 class StcaCollector : public CrossAttentionHook {
 public:
     explicit StcaCollector(std::vector<int64_t> phraseTokens) : m_tokens(std::move(phraseTokens)) {}
+    /**
+     * Per batch item phrase tokens (several subjects in one batch, each with its own identifier phrase):
+     * rows b·F+f of a call average item b's tokens. The list must have one entry per batch item of every
+     * observed call (checked). Replaces the single token list given to the constructor.
+     */
+    void set_item_tokens(std::vector<std::vector<int64_t>> tokensPerItem);
     bool wants_probabilities(const CrossAttentionInfo& info) override { return m_active && info.isStcaLayer; }
     void observe_probabilities(const CrossAttentionInfo& info, const torch::Tensor& probs) override;
     /** The averaged map [B·F, 1, h, w] (in the autograd graph), or undefined when no layer was seen. */
@@ -81,6 +87,7 @@ public:
 
 private:
     std::vector<int64_t> m_tokens;
+    std::vector<std::vector<int64_t>> m_itemTokens; ///< when non-empty, wins over m_tokens
     torch::Tensor m_sum;
     int m_layers = 0;
     bool m_active = true;

@@ -4,7 +4,11 @@
 #include <sstream>
 #include <thread>
 
+#include <cstdlib>
+#include <cstring>
+
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <ATen/Parallel.h>
 #include <torch/version.h>
@@ -37,6 +41,20 @@ using GetConfigFn = char* (*)();
 using GetCoreFn = char* (*)();
 
 } // namespace
+
+bool openmp_wait_is_passive() {
+    const char* v = std::getenv("OMP_WAIT_POLICY");
+    return v && (std::strcmp(v, "PASSIVE") == 0 || std::strcmp(v, "passive") == 0);
+}
+
+bool ensure_passive_openmp(char** argv) {
+    if (std::getenv("OMP_WAIT_POLICY") || !argv || !argv[0]) {
+        return true; // the user's choice (or the re-exec already happened)
+    }
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv);
+    return false; // exec failed: carry on with the spinning policy
+}
 
 ThreadConfig current_threads() {
     ThreadConfig c;
@@ -80,6 +98,8 @@ std::string runtime_description() {
         s << "; BLAS: no OpenBLAS loaded (LibTorch's own)";
     }
     s << "; intra-op threads " << c.torchThreads;
+    const char* wait = std::getenv("OMP_WAIT_POLICY");
+    s << "; OMP_WAIT_POLICY " << (wait ? wait : "unset");
     return s.str();
 }
 

@@ -27,6 +27,19 @@ struct ThreadConfig {
  */
 ThreadConfig configure_threads(int n, int blasThreads = -1);
 
+/**
+ * Makes sure OpenMP worker threads sleep instead of spinning between parallel regions. libgomp reads
+ * OMP_WAIT_POLICY once, when it is loaded (before main), and with the default (spinning) policy its idle
+ * workers compete with OpenBLAS's and other processes' threads: measured here a tiny-UNet step went from
+ * 0.06 s to 0.4–1.5 s on a busy 2-core machine. Call first thing in main(): when OMP_WAIT_POLICY is unset it
+ * sets PASSIVE and re-executes the program (/proc/self/exe) with the same arguments; when it is set (by the
+ * user or by the re-exec) it returns at once. Returns false if the re-exec failed (the program continues).
+ */
+bool ensure_passive_openmp(char** argv);
+
+/** True when OMP_WAIT_POLICY is PASSIVE in this process's environment. */
+bool openmp_wait_is_passive();
+
 /** Current thread counts without changing anything. */
 ThreadConfig current_threads();
 

@@ -373,12 +373,8 @@ std::string detect_weights_format(const std::string& path) {
             return "torch-zip"; // a damaged archive: let the reader report exactly what is wrong
         }
     }
-    if (n >= sizeof kLegacyMagic && std::memcmp(d, kLegacyMagic, sizeof kLegacyMagic) == 0) {
-        return "torch-legacy";
-    }
-    if (n >= 2 && d[0] == 0x80 && d[1] <= 5) {
-        return "pickle";
-    }
+    // safetensors before pickles: a header length such as 0x180 starts with the bytes 0x80 0x01, which look
+    // like a pickle PROTO opcode.
     if (n >= 10) {
         uint64_t headerLen = 0;
         for (int i = 7; i >= 0; --i) {
@@ -387,6 +383,12 @@ std::string detect_weights_format(const std::string& path) {
         if (headerLen >= 2 && headerLen <= n - 8 && d[8] == '{') {
             return "safetensors";
         }
+    }
+    if (n >= sizeof kLegacyMagic && std::memcmp(d, kLegacyMagic, sizeof kLegacyMagic) == 0) {
+        return "torch-legacy";
+    }
+    if (n >= 2 && d[0] == 0x80 && d[1] <= 5) {
+        return "pickle";
     }
     return "unknown";
 }

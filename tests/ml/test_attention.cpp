@@ -41,17 +41,23 @@ struct ChunkGuard {
 TEST(Attention, ChunkedEqualsPlainForEveryChunking) {
     ChunkGuard guard;
     torch::manual_seed(0);
-    const int64_t N = 3, Lq = 37, Lk = 11, heads = 4, d = 8;
-    const auto q = torch::randn({N, Lq, heads * d}), k = torch::randn({N, Lk, heads * d}),
-               v = torch::randn({N, Lk, heads * d});
-    const torch::Tensor want = naive(q, k, v, heads, 0.3, {});
-    torch::NoGradGuard noGrad;
-    for (int64_t budget :
-         {int64_t(1) << 30, N * heads * Lq * Lk - 1, heads * Lq * Lk, heads * Lk * 5, int64_t(1)}) {
-        SCOPED_TRACE(budget);
-        set_attention_chunk_elements(budget);
-        const torch::Tensor got = multi_head_attention(q, k, v, heads, 0.3);
-        EXPECT_LE((got - want).abs().max().item<double>(), 1e-5);
+    // Lk 11: the fused short-sequence kernel; Lk 70: the chunked GEMM path.
+    for (int64_t Lk : {11, 70}) {
+        const int64_t N = 3, Lq = 37, heads = 4, d = 8;
+        const auto q = torch::randn({N, Lq, heads * d}), k = torch::randn({N, Lk, heads * d}),
+                   v = torch::randn({N, Lk, heads * d});
+        const torch::Tensor want = naive(q, k, v, heads, 0.3, {});
+        torch::NoGradGuard noGrad;
+        for (int64_t budget :
+             {int64_t(1) << 30, N * heads * Lq * Lk - 1, heads * Lq * Lk, heads * Lk * 5, int64_t(1)}) {
+            SCOPED_TRACE(std::to_string(Lk) + " keys, budget " + std::to_string(budget));
+            set_attention_chunk_elements(budget);
+            const torch::Tensor got = multi_head_attention(q, k, v, heads, 0.3);
+            EXPECT_LE((got - want).abs().max().item<double>(), 1e-5);
+        }
+        // Non-contiguous inputs (views) give the same.
+        const torch::Tensor qt = q.transpose(0, 1).contiguous().transpose(0, 1);
+        EXPECT_LE((multi_head_attention(qt, k, v, heads, 0.3) - want).abs().max().item<double>(), 1e-5);
     }
 }
 
@@ -137,7 +143,7 @@ TEST(Attention, ParallelChunksAndSplitLinearMatchPlain) {
     ChunkGuard guard;
     configure_threads(2, 1); // OpenBLAS single-threaded: chunks and products split over OpenMP threads
     torch::manual_seed(4);
-    const int64_t N = 5, Lq = 33, Lk = 21, heads = 3, d = 8;
+    const int64_t N = 5, Lq = 33, Lk = 71, heads = 3, d = 8;
     const auto q = torch::randn({N, Lq, heads * d}), k = torch::randn({N, Lk, heads * d}),
                v = torch::randn({N, Lk, heads * d});
     torch::Tensor bias = torch::randn({N, 1, Lq, Lk});

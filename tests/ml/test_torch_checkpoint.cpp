@@ -85,6 +85,16 @@ PickleRef run(const std::string& pickle) {
     return unpickle(b.data(), b.size(), "test").value;
 }
 
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void spit(const std::string& path, const std::string& data) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
 /** Fresh empty folder under the build's temp dir. */
 fs::path scratch(const std::string& name) {
     const fs::path p =
@@ -328,6 +338,16 @@ TEST(TorchCheckpoint, DetectsFormatsByContent) {
     EXPECT_EQ(detect_weights_format(fixture("hostile/bare_pickle.pkl")), "pickle");
     EXPECT_EQ(detect_weights_format(fixture("hostile/garbage.bin")), "unknown");
     EXPECT_EQ(detect_weights_format(fixture("hostile/empty.bin")), "unknown");
+    // A safetensors header of 0x180 bytes starts with 0x80 0x01, a pickle PROTO opcode's bytes: still
+    // safetensors.
+    const fs::path dir = scratch("detect");
+    std::string header = R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+    header.resize(0x180, ' ');
+    std::string file = fromHex("8001000000000000") + header + fromHex("0000803f");
+    spit((dir / "x.safetensors").string(), file);
+    EXPECT_EQ(detect_weights_format((dir / "x.safetensors").string()), "safetensors");
+    EXPECT_EQ(read_weights_file((dir / "x.safetensors").string()).at("a").item<float>(), 1.0f);
+    fs::remove_all(dir);
     EXPECT_TRUE(is_torch_checkpoint(fixture("dtypes_legacy.pt")));
     EXPECT_FALSE(is_torch_checkpoint(kTiny + "/vae/diffusion_pytorch_model.safetensors"));
 }
@@ -392,20 +412,6 @@ TEST(TorchCheckpointHostile, EveryFileIsRefusedCleanly) {
         }
     }
 }
-
-namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void spit(const std::string& path, const std::string& data) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-} // namespace
 
 TEST(TorchCheckpointHostile, MutatedPicklesNeverCrash) {
     // Random byte flips in a real data.pkl: each run must build something or throw std::runtime_error.
