@@ -20,6 +20,8 @@ JobControl makeConsoleJobControl(bool machine, CancelToken* cancel) {
             std::printf("percentage: %.1f %s\n", 100.0 * p.fraction(), p.stage.c_str());
             if (!p.message.empty())
                 std::printf("log: %s\n", p.message.c_str());
+            for (const auto& [name, value] : p.values) // e.g. training losses
+                std::printf("value: %s %.9g\n", name.c_str(), value);
             std::fflush(stdout);
         } else {
             // A live counter on a terminal; logs and pipes get only messages and the end of each stage.

@@ -4,7 +4,8 @@
  * \brief Helpers shared by motionbooth-cli subcommands: machine-readable progress lines and size parsing.
  *
  * Progress goes to stdout as `percentage: 42.0 stage` lines (what the editor's process jobs parse, in the
- * manner of Shotcut's melt jobs), only with --progress; otherwise a terse human line goes to stderr.
+ * manner of Shotcut's melt jobs), each followed by `log: TEXT` for its message and `value: NAME NUMBER` for
+ * each named value (e.g. training losses), only with --progress; otherwise a terse human line goes to stderr.
  */
 #include "doc/job.h"
 

@@ -13,7 +13,12 @@ namespace {
 int runBenchUnet(const Args& args) {
     ArgParser ap;
     ap.option("--config").option("--model").option("--frames").option("--size").option("--repeat");
-    ap.option("--threads").option("--batch").option("--seed").option("--latent-scale").option("--warmup");
+    ap.option("--threads")
+        .option("--blas-threads")
+        .option("--batch")
+        .option("--seed")
+        .option("--latent-scale")
+        .option("--warmup");
     ap.flag("--no-probe").flag("--bf16");
     ap.parse(args);
     if (!ap.positional().empty())
@@ -30,6 +35,7 @@ int runBenchUnet(const Args& args) {
     o.repeats = int(ap.getInt("--repeat", 3));
     o.warmup = int(ap.getInt("--warmup", 1));
     o.threads = int(ap.getInt("--threads", 2));
+    o.blasThreads = int(ap.getInt("--blas-threads", 1));
     o.batch = ap.getInt("--batch", 2);
     o.seed = static_cast<uint64_t>(ap.getInt("--seed", 0));
     o.latentScale = ap.getInt("--latent-scale", 8);
@@ -63,10 +69,10 @@ int runBenchUnet(const Args& args) {
 
 } // namespace
 
-MB_CLI_COMMAND(
-    "bench unet",
-    "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--threads T] [--batch B] [--bf16]",
-    "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
-    runBenchUnet);
+MB_CLI_COMMAND("bench unet",
+               "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--warmup N] [--threads T] "
+               "[--blas-threads 1|T] [--batch B]",
+               "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
+               runBenchUnet);
 
 } // namespace mb::cli

@@ -5,6 +5,7 @@
 #include "doc/sha256.h"
 #include "doc/shot_layout.h"
 #include "media/video_io.h"
+#include "ml/lora.h"
 #include "ml/model_loader.h"
 #include "ml/motion_control.h"
 #include "ml/pipeline.h"
@@ -127,13 +128,8 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     std::string checkpointHash;
     if (!project.render.checkpoint.empty()) {
         control.report("load", 0, 1, "fine-tuned weights: " + project.render.checkpoint);
-        torch::NoGradGuard ng;
-        ml::LoadOptions opts;
-        const ml::TensorMap weights = ml::read_safetensors(project.render.checkpoint);
-        const ml::KeyReport rep = ml::load_weights(*unet, weights, project.render.checkpoint, opts);
-        if (!rep.unexpected.empty())
-            throw std::runtime_error(project.render.checkpoint + ": " + std::to_string(rep.unexpected.size()) +
-                                     " keys do not belong to this UNet (e.g. " + rep.unexpected.front() + ")");
+        // A full-UNet checkpoint loads by name; a LoRA one is merged into the attention projections.
+        ml::apply_checkpoint(*unet, project.render.checkpoint);
         checkpointHash = sha256File(project.render.checkpoint);
     }
     control.report("load", 1, 1);

@@ -43,11 +43,12 @@ std::string shapeText(c10::IntArrayRef s) {
 }
 
 /** Longest key sequence the fused kernel handles (its per-row scores live on the stack). */
-constexpr int64_t kFusedMaxKeys = 64;
+constexpr int64_t kFusedMaxKeys = 32;
 
-/** softmax(q·kᵀ·scale)·v for short key sequences, float32, without autograd. Layout as multi_head_attention. */
-torch::Tensor fusedShortAttention(const torch::Tensor& qIn, const torch::Tensor& kIn, const torch::Tensor& vIn,
-                                  int64_t heads, double scale) {
+/** softmax(q·kᵀ·scale)·v for short key sequences, float32, without autograd. Layout as multi_head_attention.
+ */
+torch::Tensor fusedShortAttention(const torch::Tensor& qIn, const torch::Tensor& kIn,
+                                  const torch::Tensor& vIn, int64_t heads, double scale) {
     const torch::Tensor q = qIn.contiguous(), k = kIn.contiguous(), v = vIn.contiguous();
     const int64_t N = q.size(0), Lq = q.size(1), Lk = k.size(1);
     const int64_t d = q.size(2) / heads, dv = v.size(2) / heads;

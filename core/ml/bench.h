@@ -26,7 +26,7 @@ struct UNetBenchOptions {
     int64_t latentScale = 8;
     int64_t batch = 2; ///< 2 = classifier-free guidance
     int repeats = 3;
-    int warmup = 1;
+    int warmup = 1; ///< untimed calls first (0: the first call is timed, e.g. for a peak-memory run)
     int threads = 2;
     int blasThreads = -1; ///< OpenBLAS pool size; −1 = threads
     uint64_t seed = 0;

@@ -11,6 +11,8 @@
 
 #include <torch/torch.h>
 
+#include "ml/weights_file.h"
+
 namespace fs = std::filesystem;
 
 namespace mb::ml {
@@ -234,6 +236,9 @@ std::vector<std::string> component_weight_files(const std::string& componentDir,
         std::sort(files.begin(), files.end());
         return files;
     }
+    if (std::vector<std::string> bins = pickle_weight_files(componentDir, variant); !bins.empty()) {
+        return bins; // PyTorch .bin weights, read by the non-executing reader of torch_checkpoint.h
+    }
     for (const char* pickled : {"diffusion_pytorch_model", "pytorch_model"}) {
         const fs::path bin =
             fs::path(componentDir) / (std::string(pickled) + (variant.empty() ? "" : "." + variant) + ".bin");
@@ -254,13 +259,12 @@ TensorMap read_component_weights(const std::string& componentDir, torch::Dtype f
                                  const std::string& variant) {
     TensorMap out;
     for (const std::string& file : component_weight_files(componentDir, variant)) {
-        const SafetensorsFile f = SafetensorsFile::open(file);
-        for (const std::string& key : f.keys()) {
-            if (out.count(key)) {
-                throw std::runtime_error("tensor '" + key + "' appears in two shards of '" + componentDir +
+        for (auto& kv : read_weights_file(file, floatDtype)) {
+            if (out.count(kv.first)) {
+                throw std::runtime_error("tensor '" + kv.first + "' appears in two shards of '" + componentDir +
                                          "' (again in '" + file + "')");
             }
-            out.emplace(key, f.tensor(key, floatDtype));
+            out.emplace(kv.first, std::move(kv.second));
         }
     }
     return out;
@@ -290,6 +294,10 @@ KeyReport load_weights(torch::nn::Module& module, const TensorMap& tensors, cons
 
 KeyReport load_component_weights(torch::nn::Module& module, const std::string& componentDir,
                                  const LoadOptions& options, const std::string& variant) {
+    if (const auto paths = component_weight_files(componentDir, variant); is_torch_checkpoint(paths.front())) {
+        return load_weights(module, read_component_weights(componentDir, torch::kFloat32, variant),
+                            paths.size() == 1 ? paths.front() : componentDir, options);
+    }
     std::vector<SafetensorsFile> files;
     std::map<std::string, size_t> owner;
     WeightSource src;

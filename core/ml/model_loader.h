@@ -59,8 +59,9 @@ nlohmann::json read_component_config(const std::string& componentDir);
 /**
  * The safetensors files holding a component's weights, in load order. Looks for (with `variant` "fp16":
  * `<base>.fp16.safetensors`) `diffusion_pytorch_model.safetensors`, `model.safetensors`, then the sharded
- * indexes `<base>.safetensors.index.json`. Throws naming the folder when none exists; if only pickled
- * `.bin` weights exist the message says to convert them to safetensors.
+ * indexes `<base>.safetensors.index.json`; failing those, PyTorch `.bin` weights (single or sharded
+ * `*.bin.index.json`), which are read by the restricted checkpoint reader (weights_file.h), never unpickled.
+ * Throws naming the folder when none exists.
  */
 std::vector<std::string> component_weight_files(const std::string& componentDir,
                                                 const std::string& variant = {});

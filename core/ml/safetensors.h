@@ -13,8 +13,8 @@
  * and overlaps no other span, and that `__metadata__` holds only strings. Any violation throws
  * std::runtime_error whose message names the file and the offending tensor or field.
  *
- * Pickled PyTorch checkpoints (`.bin`, `.ckpt`, `.pt`, `.pth`, or any zip-format checkpoint) are refused
- * with a message saying to convert them to safetensors: pickle is never executed here.
+ * This reader refuses pickled PyTorch checkpoints (`.bin`, `.ckpt`, `.pt`, `.pth`): those go through the
+ * restricted checkpoint reader (torch_checkpoint.h, via weights_file.h), which never executes pickle code.
  *
  * Tensors handed out are always copies (never views into the mapping), so they outlive the file object.
  */

@@ -163,10 +163,35 @@ torch::Tensor SubjectTrainer::sampleLatents(const Posterior& p, const torch::Ten
 StepLosses SubjectTrainer::step(const JobControl& control) {
     control.checkCancelled();
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(stepSeed(m_options.seed, m_step));
-    const int64_t T = m_schedule.alphas_cumprod().size(0);
-    const auto params = trainedParameters();
     m_optimizer->zero_grad();
+    StepLosses out = losses(gen, /*backward=*/true, control);
+    // A cancel between the micro-batches and the update leaves the weights of the last completed step.
+    control.checkCancelled();
+    torch::nn::utils::clip_grad_norm_(trainedParameters(), m_options.maxGradNorm);
+    m_optimizer->step();
+    ++m_step;
+    out.step = m_step;
+    return out;
+}
+
+StepLosses SubjectTrainer::evaluate(uint64_t evalSeed) {
+    torch::NoGradGuard noGrad;
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(stepSeed(evalSeed, -1));
+    StepLosses out = losses(gen, /*backward=*/false, {});
+    out.step = m_step;
+    return out;
+}
+
+StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobControl& control) {
+    const int64_t T = m_schedule.alphas_cumprod().size(0);
     StepLosses out;
+    struct Deactivate { // the adapted weights' graph is spent after backward: point the Linears back at the base
+        LoraAdapter* lora;
+        ~Deactivate() {
+            if (lora)
+                lora->deactivate();
+        }
+    } deactivate{m_lora.get()};
 
     // Image micro-batch: the photos (shuffled; a random maxImagesPerStep when there are more), 1-frame videos.
     {
@@ -204,7 +229,8 @@ StepLosses SubjectTrainer::step(const JobControl& control) {
             lImg = lImg + m_options.stcaWeight * lStca;
             out.stca = scalar(lStca);
         }
-        (lImg / 2.0).backward();
+        if (backward)
+            (lImg / 2.0).backward();
         out.subject = scalar(lSub);
         out.loss += scalar(lImg) / 2.0;
     }
@@ -230,19 +256,11 @@ StepLosses SubjectTrainer::step(const JobControl& control) {
             m_lora->activate();
         const torch::Tensor pred = m_unet->forward(noisy, t, text);
         const torch::Tensor lVid = torch::mse_loss(pred, noise);
-        (lVid * (m_options.videoWeight / 2.0)).backward();
+        if (backward)
+            (lVid * (m_options.videoWeight / 2.0)).backward();
         out.video = scalar(lVid);
         out.loss += m_options.videoWeight * out.video / 2.0;
     }
-
-    // A cancel between the micro-batches and the update leaves the weights of the last completed step.
-    control.checkCancelled();
-    torch::nn::utils::clip_grad_norm_(params, m_options.maxGradNorm);
-    m_optimizer->step();
-    if (m_lora)
-        m_lora->deactivate(); // the graph of the adapted weights is spent; inference sees base + merge only
-    ++m_step;
-    out.step = m_step;
     return out;
 }
 
@@ -379,6 +397,57 @@ void SubjectTrainer::load_checkpoint(const std::string& dirIn) {
                                  std::string(e.what_without_backtrace()) + ")");
     }
     m_step = st.value("step", int64_t(0));
+}
+
+// ---- models ----
+
+TrainingModels load_training_models(const std::string& modelDir, const std::string& tokenizerDir) {
+    torch::NoGradGuard noGrad;
+    const ModelFolder folder = open_model_folder(modelDir);
+    for (const char* c : {"text_encoder", "unet", "vae", "scheduler"})
+        if (!folder.components.count(c))
+            throw std::runtime_error(modelDir + "/model_index.json: the pipeline has no \"" + std::string(c) +
+                                     "\" component");
+    TrainingModels m;
+    m.tokenizer = std::make_shared<const ClipTokenizer>(tokenizerDir.empty() ? folder.componentDir("tokenizer")
+                                                                              : tokenizerDir);
+    m.textEncoder = load_clip_text_model(folder.componentDir("text_encoder"));
+    LoadOptions strict;
+    strict.requireComplete = true;
+    const std::string unetDir = folder.componentDir("unet");
+    UNet3DConditionModel unet(UNet3DConfig::from_json(read_component_config(unetDir), unetDir + "/config.json"));
+    load_component_weights(*unet, unetDir, strict);
+    m.unet = unet.ptr();
+    const std::string vaeDir = folder.componentDir("vae");
+    AutoencoderKL vae(VaeConfig::from_json(read_component_config(vaeDir), vaeDir + "/config.json"));
+    load_component_weights(*vae, vaeDir, strict);
+    vae->eval();
+    m.vae = vae.ptr();
+    m.scheduler = SchedulerConfig::from_json(read_component_config(folder.componentDir("scheduler")),
+                                             folder.componentDir("scheduler"));
+    if (m.textEncoder->config().hidden_size != m.unet->config().crossAttentionDim)
+        throw std::runtime_error(modelDir + ": text encoder width differs from the UNet's cross_attention_dim");
+    for (const auto& p : m.unet->parameters())
+        m.unetParameters += p.numel();
+    for (const auto& p : m.vae->parameters())
+        m.frozenParameters += p.numel();
+    for (const auto& p : m.textEncoder->parameters())
+        m.frozenParameters += p.numel();
+    for (auto& p : m.vae->parameters())
+        p.set_requires_grad(false);
+    for (auto& p : m.textEncoder->parameters())
+        p.set_requires_grad(false);
+    return m;
+}
+
+torch::Tensor encode_prompts(TrainingModels& models, const std::vector<std::string>& prompts) {
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> ids;
+    for (const auto& p : prompts) {
+        const PaddedTokens t = models.tokenizer->encode_padded(p, 77);
+        ids.push_back(torch::tensor(t.ids, torch::kLong));
+    }
+    return models.textEncoder->forward(torch::stack(ids)).last_hidden_state;
 }
 
 // ---- memory estimate ----

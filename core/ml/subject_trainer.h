@@ -35,7 +35,9 @@
  * (lora.h) with the UNet frozen, for machines that cannot hold full AdamW state (ruling 20).
  */
 #include "doc/job.h"
+#include "ml/clip_text_model.h"
 #include "ml/lora.h"
+#include "ml/tokenizer.h"
 #include "ml/scheduler.h"
 #include "ml/unet3d.h"
 #include "ml/vae.h"
@@ -117,6 +119,12 @@ public:
     StepLosses step(const JobControl& control = {});
 
     /**
+     * The losses of the current weights on a batch drawn from `evalSeed` (same composition as a step: photos
+     * + one clip), without gradients or update. A fixed seed gives a fixed batch, noise and timesteps.
+     */
+    StepLosses evaluate(uint64_t evalSeed);
+
+    /**
      * Steps until `totalSteps` steps are done (counting resumed ones), reporting progress stage "train"
      * (done/total, values "loss", "L_sub", "L_stca", "L_vid"). Writes a resume checkpoint to `checkpointDir`
      * every `checkpointEvery` steps (0 = never) and, on a cancel, one for the last completed step before
@@ -157,6 +165,7 @@ private:
     struct Posterior {
         torch::Tensor mean, std; ///< [N, C, h, w]
     };
+    StepLosses losses(at::Generator& gen, bool backward, const JobControl& control);
     torch::Tensor sampleLatents(const Posterior& p, const torch::Tensor& rows, at::Generator& gen) const;
     std::vector<torch::Tensor> trainedParameters() const;
     TensorMap trainedState() const;
@@ -173,6 +182,25 @@ private:
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;
     int64_t m_step = 0;
 };
+
+/** The components subject learning needs, from a diffusers folder (fp32, UNet in train mode later). */
+struct TrainingModels {
+    std::shared_ptr<UNet3DConditionModelImpl> unet;
+    std::shared_ptr<AutoencoderKLImpl> vae;
+    ClipTextModel textEncoder{nullptr};
+    std::shared_ptr<const ClipTokenizer> tokenizer;
+    SchedulerConfig scheduler; ///< the model's scheduler config: its betas drive the DDPM forward noising
+    int64_t unetParameters = 0, frozenParameters = 0; ///< frozen = VAE + text encoder
+};
+
+/**
+ * Loads UNet, VAE, text encoder, tokenizer (or `tokenizerDir`) and the scheduler config of a diffusers
+ * text-to-video folder. Every weight key must match. Throws std::runtime_error naming the folder/file.
+ */
+TrainingModels load_training_models(const std::string& modelDir, const std::string& tokenizerDir = {});
+
+/** The frozen text encoder's last hidden state of each prompt (77 tokens, max-length padding): [N, 77, D]. */
+torch::Tensor encode_prompts(TrainingModels& models, const std::vector<std::string>& prompts);
 
 /** Rough peak memory of a training run, for refusing runs that cannot fit (ruling 20). */
 struct TrainingMemoryEstimate {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include "ml/parallel_ops.h"
@@ -81,17 +82,68 @@ torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& x, const torch::Te
 
 torch::Tensor group_norm_over_frames(const torch::Tensor& x, int64_t frames,
                                      const torch::nn::GroupNorm& norm) {
-    // [B·F, C, H, W] viewed as [B, F, G, C/G, H·W]: statistics per (b, g) over frames, channels of the group
-    // and pixels — exactly GroupNorm on the 5-D [B, C, F, H, W] tensor, without permuting anything.
     const int64_t BF = x.size(0), C = x.size(1), G = norm->options.num_groups();
-    const int64_t B = BF / frames;
-    const torch::Tensor x5 = x.reshape({B, frames, G, C / G, -1});
+    const int64_t B = BF / frames, Cg = C / G;
+    const double eps = norm->options.eps();
+    const bool grad = torch::GradMode::is_enabled() &&
+                      (x.requires_grad() || norm->weight.requires_grad() || norm->bias.requires_grad());
+    if (!grad && x.scalar_type() == torch::kFloat32 && x.is_contiguous() &&
+        norm->weight.scalar_type() == torch::kFloat32) {
+        // One task per (item, group): statistics over its frames × channels × pixels (double accumulators),
+        // then the per-channel affine in a second pass. Two passes over memory, no temporaries.
+        const int64_t HW = x.numel() / (BF * C);
+        torch::Tensor out = torch::empty_like(x);
+        const float* X = x.data_ptr<float>();
+        float* Y = out.data_ptr<float>();
+        const torch::Tensor gammaT = norm->weight.contiguous(), betaT = norm->bias.contiguous();
+        const float* gamma = gammaT.data_ptr<float>();
+        const float* beta = betaT.data_ptr<float>();
+        at::parallel_for(0, B * G, 1, [&](int64_t begin, int64_t end) {
+            for (int64_t bg = begin; bg < end; ++bg) {
+                const int64_t b = bg / G, g = bg % G;
+                double sum = 0, sumSq = 0;
+                for (int64_t f = 0; f < frames; ++f) {
+                    for (int64_t c = 0; c < Cg; ++c) {
+                        const float* row = X + (((b * frames + f) * C) + g * Cg + c) * HW;
+                        float s = 0.f, sq = 0.f;
+                        for (int64_t i = 0; i < HW; ++i) {
+                            s += row[i];
+                            sq += row[i] * row[i];
+                        }
+                        sum += s;
+                        sumSq += sq;
+                    }
+                }
+                const double count = double(frames * Cg * HW);
+                const double mean = sum / count;
+                const double var = std::max(0.0, sumSq / count - mean * mean);
+                const double rstd = 1.0 / std::sqrt(var + eps);
+                for (int64_t f = 0; f < frames; ++f) {
+                    for (int64_t c = 0; c < Cg; ++c) {
+                        const int64_t ch = g * Cg + c;
+                        const float scale = float(rstd * gamma[ch]);
+                        const float shift = float(beta[ch] - mean * rstd * gamma[ch]);
+                        const int64_t offset = (((b * frames + f) * C) + ch) * HW;
+                        const float* row = X + offset;
+                        float* dst = Y + offset;
+                        for (int64_t i = 0; i < HW; ++i) {
+                            dst[i] = row[i] * scale + shift;
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+    // Autograd path: [B·F, C, H, W] viewed as [B, F, G, C/G, H·W]; statistics per (b, g) over frames,
+    // channels of the group and pixels — GroupNorm on the 5-D [B, C, F, H, W] tensor without permuting.
+    const torch::Tensor x5 = x.reshape({B, frames, G, Cg, -1});
     const auto vm = torch::var_mean(x5, {1, 3, 4}, /*unbiased=*/false, /*keepdim=*/true);
-    const torch::Tensor rstd = (std::get<0>(vm) + norm->options.eps()).rsqrt(); // [B,1,G,1,1]
-    const torch::Tensor gamma = norm->weight.view({1, 1, G, C / G, 1});
-    const torch::Tensor beta = norm->bias.view({1, 1, G, C / G, 1});
-    const torch::Tensor scale = rstd * gamma; // [B,1,G,C/G,1]
-    const torch::Tensor shift = beta - std::get<1>(vm) * scale;
+    const torch::Tensor rstd = (std::get<0>(vm) + eps).rsqrt(); // [B,1,G,1,1]
+    const torch::Tensor gammaV = norm->weight.view({1, 1, G, Cg, 1});
+    const torch::Tensor betaV = norm->bias.view({1, 1, G, Cg, 1});
+    const torch::Tensor scale = rstd * gammaV; // [B,1,G,C/G,1]
+    const torch::Tensor shift = betaV - std::get<1>(vm) * scale;
     return torch::addcmul(shift, x5, scale).view(x.sizes());
 }
 

@@ -168,7 +168,10 @@ TEST(Attention, ParallelChunksAndSplitLinearMatchPlain) {
             EXPECT_TRUE(split_products_over_threads());
         }
         EXPECT_LE((mb::ml::linear(x, w, b) - wantLin).abs().max().item<double>(), 1e-4);
-        EXPECT_LE((mb::ml::linear(x.view({3, 100, 96}), w) - (wantLin - b).view({3, 100, 80})).abs().max().item<double>(),
+        EXPECT_LE((mb::ml::linear(x.view({3, 100, 96}), w) - (wantLin - b).view({3, 100, 80}))
+                      .abs()
+                      .max()
+                      .item<double>(),
                   1e-4);
     }
     configure_threads(2);

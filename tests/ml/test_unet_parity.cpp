@@ -9,8 +9,8 @@
 #include <torch/torch.h>
 
 #include "ml/model_loader.h"
-#include "ml/safetensors.h"
 #include "ml/parallel_ops.h"
+#include "ml/safetensors.h"
 #include "ml/threads.h"
 
 using namespace mb::ml;

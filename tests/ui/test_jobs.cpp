@@ -1,15 +1,25 @@
 // Background jobs from the editor: auto-mask of a photo on the worker thread (and its cancel), mask painting
-// with undo, and the export dialog (PNG sequence, GIF, MP4, cancel, clear errors).
+// with undo, the export dialog (PNG sequence, GIF, MP4, cancel, clear errors, full disk), and process jobs
+// (motionbooth-cli stand-ins: small shell scripts printing `percentage:`, `log:` and `value:` lines) in the
+// job queue and the Jobs dock: parsing, ETA, loss plot, cancel (terminate, then kill), failure with stderr.
 #include "doc/project_io.h"
 #include "media/image_io.h"
 #include "ui/export_dialog.h"
+#include "ui/job_queue.h"
+#include "ui/jobs_dock.h"
+#include "ui/loss_plot.h"
 #include "ui/mask_editor.h"
+#include "ui/process_job.h"
 #include "ui/project_document.h"
 #include "ui/subject_panel.h"
 
 #include <QDir>
 #include <QFile>
+#include <QElapsedTimer>
 #include <QImageReader>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -26,6 +36,33 @@ using namespace mb::ui;
 namespace {
 const QString kToy = QStringLiteral(MB_TEST_DATA "/images/toy.png");
 const QString kToyMask = QStringLiteral(MB_TEST_DATA "/images/toy_mask.png");
+
+/** Writes a shell script standing in for motionbooth-cli and returns its path. */
+QString writeScript(const QTemporaryDir& dir, const QString& name, const QString& body) {
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    f.write(("#!/bin/sh\n" + body + "\n").toUtf8());
+    f.close();
+    f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+    return path;
+}
+
+/** A fake training run: progress, a log line and three losses per step, with sleeps between steps. */
+const char* kTrainScript = R"SH(echo "log: loading /models/tiny"
+i=1
+while [ $i -le 5 ]; do
+  echo "percentage: $((i * 20)).0 train"
+  echo "value: total 0.$((9 - i))"
+  echo "value: L_sub 0.$((6 - i))"
+  echo "value: L_vid 0.0$((9 - i))"
+  echo "value: L_stca 0.00$i"
+  sleep 0.1
+  i=$((i + 1))
+done
+echo "some other output"
+echo "progress noise on stderr" >&2)SH";
 } // namespace
 
 class TestJobs : public QObject {
@@ -245,6 +282,196 @@ private Q_SLOTS:
             qInfo("unwritable, %s", qPrintable(message));
             QVERIFY2(message.contains(blocker.fileName()), qPrintable(message));
         }
+    }
+
+    void etaMath() {
+        QCOMPARE(ProcessJob::estimateRemainingMs(10000, 25.0), qint64(30000));
+        QCOMPARE(ProcessJob::estimateRemainingMs(6000, 60.0), qint64(4000));
+        QCOMPARE(ProcessJob::estimateRemainingMs(5000, 100.0), qint64(0));
+        QCOMPARE(ProcessJob::estimateRemainingMs(5000, 0.0), qint64(-1));
+        QCOMPARE(ProcessJob::formatDuration(65000), QStringLiteral("1:05"));
+        QCOMPARE(ProcessJob::formatDuration(3723000), QStringLiteral("1:02:03"));
+        QCOMPARE(ProcessJob::formatDuration(-1), QStringLiteral("--:--"));
+    }
+
+    void processJobParsesProgressLogAndLossValues() {
+        const QString script = writeScript(m_tmp, QStringLiteral("train.sh"), QString::fromUtf8(kTrainScript));
+        JobQueue queue;
+        JobsDock dock(&queue);
+        dock.resize(500, 600);
+        dock.show();
+        auto* job = new ProcessJob(QStringLiteral("Fine-tune subject"), QStringLiteral("/bin/sh"), {script});
+        QSignalSpy progress(job, &ProcessJob::progressChanged);
+        QSignalSpy values(job, &ProcessJob::valueReported);
+        QSignalSpy ended(job, &ProcessJob::ended);
+        queue.add(job);
+        QCOMPARE(queue.runningJob(), job);
+        QCOMPARE(dock.currentJob(), job);
+        // Halfway, the ETA is elapsed time per point times the points left.
+        QTRY_VERIFY_WITH_TIMEOUT(job->percent() >= 40.0, 10000);
+        const double p = job->percent();
+        const qint64 el = job->elapsedMs();
+        QVERIFY(p < 100.0);
+        QVERIFY(std::llabs(job->remainingMs() - qint64(el / p * (100.0 - p))) <= 20);
+        QVERIFY2(dock.timeText().contains(QStringLiteral("Remaining")), qPrintable(dock.timeText()));
+        QCOMPARE(dock.stageText(), QStringLiteral("Stage: train"));
+        QVERIFY(ended.wait(10000));
+        QCOMPARE(job->status(), ProcessJob::Status::Finished);
+        QCOMPARE(job->percent(), 100.0);
+        QCOMPARE(job->stage(), QStringLiteral("train"));
+        QVERIFY(progress.count() >= 5);
+        QCOMPARE(values.count(), 20);
+        QVERIFY(job->log().contains(QStringLiteral("loading /models/tiny")));
+        QVERIFY(job->log().contains(QStringLiteral("some other output")));
+        QVERIFY(job->log().contains(QStringLiteral("progress noise on stderr")));
+        QVERIFY(!job->log().join(QLatin1Char('\n')).contains(QStringLiteral("percentage:")));
+        // The dock plotted every loss live, one line per name.
+        LossPlot* plot = dock.lossPlot();
+        QVERIFY(plot->isVisible());
+        QCOMPARE(plot->names(), QStringList({QStringLiteral("total"), QStringLiteral("L_sub"), QStringLiteral("L_vid"),
+                                             QStringLiteral("L_stca")}));
+        for (const QString& n : plot->names())
+            QCOMPARE(plot->pointCount(n), 5);
+        QCOMPARE(plot->lastValue(QStringLiteral("total")), 0.4);
+        QCOMPARE(plot->lastValue(QStringLiteral("L_stca")), 0.005);
+        QCOMPARE(dock.progressBar()->value(), 1000);
+        QVERIFY(dock.logView()->toPlainText().contains(QStringLiteral("loading /models/tiny")));
+        QVERIFY(dock.timeText().startsWith(QStringLiteral("Took")));
+        QVERIFY(!dock.cancelButton()->isEnabled());
+    }
+
+    void cancelRunningProcessJob() {
+        // A child that stops on SIGTERM ...
+        const QString polite = writeScript(m_tmp, QStringLiteral("polite.sh"),
+                                           QStringLiteral("echo 'percentage: 1.0 render'\nwhile :; do sleep 0.05; done"));
+        JobQueue queue;
+        JobsDock dock(&queue);
+        auto* job = new ProcessJob(QStringLiteral("polite"), QStringLiteral("/bin/sh"), {polite});
+        QSignalSpy ended(job, &ProcessJob::ended);
+        queue.add(job);
+        QTRY_COMPARE_WITH_TIMEOUT(job->percent(), 1.0, 10000);
+        QVERIFY(dock.cancelButton()->isEnabled());
+        QElapsedTimer t;
+        t.start();
+        dock.cancelCurrent();
+        QVERIFY(ended.wait(5000));
+        QCOMPARE(job->status(), ProcessJob::Status::Cancelled);
+        QVERIFY(t.elapsed() < 2000);
+        QCOMPARE(job->state(), QProcess::NotRunning);
+
+        // ... and one that ignores it: killed after the grace period.
+        const QString stubborn = writeScript(
+            m_tmp, QStringLiteral("stubborn.sh"),
+            QStringLiteral("trap '' TERM\necho 'percentage: 2.0 render'\nwhile :; do sleep 0.05; done"));
+        auto* job2 = new ProcessJob(QStringLiteral("stubborn"), QStringLiteral("/bin/sh"), {stubborn});
+        job2->setCancelGraceMs(400);
+        QSignalSpy ended2(job2, &ProcessJob::ended);
+        queue.add(job2);
+        QTRY_COMPARE_WITH_TIMEOUT(job2->percent(), 2.0, 10000);
+        t.restart();
+        job2->cancel();
+        QTest::qWait(150);
+        QCOMPARE(job2->state(), QProcess::Running); // still in its grace period
+        QVERIFY(ended2.wait(5000));
+        QVERIFY(t.elapsed() >= 400);
+        QCOMPARE(job2->status(), ProcessJob::Status::Cancelled);
+        QVERIFY(job2->log().join(QLatin1Char('\n')).contains(QStringLiteral("killing")));
+    }
+
+    void failedProcessJobShowsStderrTail() {
+        const QString script = writeScript(
+            m_tmp, QStringLiteral("fail.sh"),
+            QStringLiteral("echo 'percentage: 10.0 load'\necho 'motionbooth-cli: /x/shot.mbproj: subjects[0].photos: "
+                           "no photos' >&2\nexit 1"));
+        JobQueue queue;
+        JobsDock dock(&queue);
+        auto* job = new ProcessJob(QStringLiteral("fail"), QStringLiteral("/bin/sh"), {script});
+        QSignalSpy ended(job, &ProcessJob::ended);
+        queue.add(job);
+        QVERIFY(ended.wait(10000));
+        QCOMPARE(job->status(), ProcessJob::Status::Failed);
+        QVERIFY(job->errorMessage().contains(QStringLiteral("exit code 1")));
+        QVERIFY(job->errorMessage().contains(QStringLiteral("/x/shot.mbproj: subjects[0].photos: no photos")));
+        QCOMPARE(dock.errorText(), job->errorMessage());
+
+        // A program that does not exist fails with a message naming it.
+        auto* missing = new ProcessJob(QStringLiteral("missing"), m_tmp.filePath(QStringLiteral("no-such-cli")), {});
+        QSignalSpy ended2(missing, &ProcessJob::ended);
+        queue.add(missing);
+        QVERIFY(ended2.wait(10000));
+        QCOMPARE(missing->status(), ProcessJob::Status::Failed);
+        QVERIFY(missing->errorMessage().contains(QStringLiteral("no-such-cli")));
+    }
+
+    void queueRunsOneJobAtATime() {
+        const QString script = writeScript(m_tmp, QStringLiteral("short.sh"),
+                                           QStringLiteral("echo 'percentage: 50.0 work'\nsleep 0.1\necho 'log: $1'"));
+        JobQueue queue;
+        QStringList order;
+        int maxRunning = 0;
+        connect(&queue, &JobQueue::jobStarted, this, [&](ProcessJob* j) {
+            order << j->label();
+            int running = 0;
+            for (int i = 0; i < queue.jobCount(); ++i)
+                running += queue.jobAt(i)->isActive();
+            maxRunning = std::max(maxRunning, running + (j->status() == ProcessJob::Status::Pending ? 1 : 0));
+        });
+        QSignalSpy idle(&queue, &JobQueue::idle);
+        for (const char* name : {"a", "b", "c"})
+            queue.add(new ProcessJob(QString::fromLatin1(name), QStringLiteral("/bin/sh"),
+                                     {script, QString::fromLatin1(name)}));
+        QCOMPARE(queue.pendingCount(), 2);
+        QVERIFY(idle.wait(20000));
+        QCOMPARE(order, QStringList({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}));
+        QCOMPARE(maxRunning, 1);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(queue.jobAt(i)->status(), ProcessJob::Status::Finished);
+            QVERIFY(queue.jobAt(i)->log().contains(queue.jobAt(i)->label()));
+        }
+        QCOMPARE(queue.item(0, JobQueue::ColumnStatus)->text(), JobQueue::statusText(ProcessJob::Status::Finished));
+        queue.removeEnded();
+        QCOMPARE(queue.jobCount(), 0);
+    }
+
+    void cliHelpListsCommandsAndJobKindsAreCommandLines() {
+        const QString help = writeScript(
+            m_tmp, QStringLiteral("fake-cli.sh"),
+            QStringLiteral("cat <<'EOF'\nmotionbooth-cli\n\nusage: motionbooth-cli COMMAND [ARGS]\n\ncommands:\n"
+                           "  animatic PROJECT -o OUT.mp4 [--progress]\n      renders the animatic\n"
+                           "  bench unet [--size WxH]\n      bench\n  info PROJECT\n      prints\nEOF"));
+        QCOMPARE(cliCommands(help), QStringList({QStringLiteral("animatic"), QStringLiteral("bench unet"),
+                                                 QStringLiteral("info")}));
+        QVERIFY(cliCommands(m_tmp.filePath(QStringLiteral("absent"))).isEmpty());
+        std::unique_ptr<ProcessJob> a(makeAnimaticJob(QStringLiteral("cli"), QStringLiteral("p.mbproj"), QStringLiteral("o.mp4")));
+        QCOMPARE(a->commandLine(), QStringLiteral("cli animatic p.mbproj -o o.mp4 --progress"));
+        QCOMPARE(a->outputPath(), QStringLiteral("o.mp4"));
+        std::unique_ptr<ProcessJob> r(makeRenderJob(QStringLiteral("cli"), QStringLiteral("p.mbproj"), QStringLiteral("t.mp4"), 42));
+        QCOMPARE(r->commandLine(), QStringLiteral("cli render p.mbproj -o t.mp4 --seed 42 --progress"));
+        QCOMPARE(r->tag(), quint64(42));
+        std::unique_ptr<ProcessJob> t(makeTrainJob(QStringLiteral("cli"), QStringLiteral("p.mbproj")));
+        QCOMPARE(t->commandLine(), QStringLiteral("cli train p.mbproj --progress"));
+    }
+
+    /** With the real motionbooth-cli (next to the binaries, or $MB_CLI): render the animatic as a job. */
+    void animaticJobWithRealCli() {
+        const QString cli = cliProgram();
+        if (cli.isEmpty())
+            QSKIP("motionbooth-cli is not built next to the tests (set MB_CLI to run this)");
+        Project p = m_doc->project();
+        p.shot.frames = 8;
+        p.shot.width = 256;
+        p.shot.height = 144;
+        const QString project = m_tmp.filePath(QStringLiteral("cli.mbproj"));
+        saveProject(p, project.toStdString());
+        const QString out = m_tmp.filePath(QStringLiteral("cli_animatic.mp4"));
+        JobQueue queue;
+        auto* job = makeAnimaticJob(cli, project, out);
+        QSignalSpy ended(job, &ProcessJob::ended);
+        queue.add(job);
+        QVERIFY(ended.wait(120000));
+        QVERIFY2(job->status() == ProcessJob::Status::Finished, qPrintable(job->errorMessage()));
+        QCOMPARE(job->percent(), 100.0);
+        QVERIFY(QFileInfo(out).size() > 1000);
     }
 
 private:
