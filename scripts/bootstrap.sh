@@ -32,6 +32,7 @@ packages=(
     libopencv-dev
     nlohmann-json3-dev libgtest-dev
     xvfb xauth
+    slurmctld slurmd slurm-client munge
 )
 missing=()
 for p in "${packages[@]}"; do

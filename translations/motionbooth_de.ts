@@ -181,6 +181,103 @@
     </message>
 </context>
 <context>
+    <name>JobQueue</name>
+    <message>
+        <source>Job</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>Verbleibend</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>JobsDock</name>
+    <message>
+        <source>Job queue</source>
+        <translation>Auftragswarteschlange</translation>
+    </message>
+    <message>
+        <source>No job selected</source>
+        <translation>Kein Auftrag ausgewählt</translation>
+    </message>
+    <message>
+        <source>Job log</source>
+        <translation>Auftragsprotokoll</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the selected job (it is killed if it does not stop within a few seconds)</source>
+        <translation>Den ausgewählten Auftrag anhalten (er wird beendet, wenn er nicht innerhalb weniger Sekunden stoppt)</translation>
+    </message>
+    <message>
+        <source>Cancel All</source>
+        <translation>Alle abbrechen</translation>
+    </message>
+    <message>
+        <source>Clear Finished</source>
+        <translation>Beendete entfernen</translation>
+    </message>
+    <message>
+        <source>Stage: %1</source>
+        <translation>Phase: %1</translation>
+    </message>
+    <message>
+        <source>Elapsed %1  •  Remaining %2</source>
+        <translation>Vergangen %1  •  Verbleibend %2</translation>
+    </message>
+    <message>
+        <source>Took %1</source>
+        <translation>Dauer %1</translation>
+    </message>
+</context>
+<context>
+    <name>LossPlot</name>
+    <message>
+        <source>Training losses</source>
+        <translation>Trainingsverluste</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Verlust</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Autosaved at %1</source>
@@ -594,6 +691,102 @@ Wiederherstellen?</translation>
         <source>Select a keyframe in the timeline first (a track keeps its last key)</source>
         <translation>Wählen Sie zuerst ein Schlüsselbild in der Zeitleiste (eine Spur behält ihren letzten Schlüssel)</translation>
     </message>
+    <message>
+        <source>Render &amp;Animatic in Background</source>
+        <translation>&amp;Animatic im Hintergrund rendern</translation>
+    </message>
+    <message>
+        <source>Render the animatic to MP4 with motionbooth-cli as a job in the Jobs dock</source>
+        <translation>Das Animatic mit motionbooth-cli als Auftrag im Auftragsbereich als MP4 rendern</translation>
+    </message>
+    <message>
+        <source>Take player</source>
+        <translation>Take-Wiedergabe</translation>
+    </message>
+    <message>
+        <source>Take only</source>
+        <translation>Nur Take</translation>
+    </message>
+    <message>
+        <source>Side by side with animatic</source>
+        <translation>Neben dem Animatic</translation>
+    </message>
+    <message>
+        <source>Onion over animatic</source>
+        <translation>Als Zwiebelhaut über dem Animatic</translation>
+    </message>
+    <message>
+        <source>Compare the take with the animatic</source>
+        <translation>Den Take mit dem Animatic vergleichen</translation>
+    </message>
+    <message>
+        <source>Back to Animatic</source>
+        <translation>Zurück zum Animatic</translation>
+    </message>
+    <message>
+        <source>Takes</source>
+        <translation>Takes</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>motionbooth-cli was not found next to the editor or on the PATH.</source>
+        <translation>motionbooth-cli wurde weder neben dem Editor noch im PATH gefunden.</translation>
+    </message>
+    <message>
+        <source>This motionbooth-cli cannot render takes yet: its --help lists no &quot;render&quot; command (it offers: %1).</source>
+        <translation>Dieses motionbooth-cli kann noch keine Takes rendern: seine --help nennt keinen Befehl „render“ (es bietet: %1).</translation>
+    </message>
+    <message>
+        <source>This motionbooth-cli has no &quot;animatic&quot; command.</source>
+        <translation>Dieses motionbooth-cli hat keinen Befehl „animatic“.</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>%1 kann nicht ausgeführt werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>Cannot start the job</source>
+        <translation>Der Auftrag kann nicht gestartet werden</translation>
+    </message>
+    <message>
+        <source>The project could not be written for the job:
+
+%1</source>
+        <translation>Das Projekt konnte für den Auftrag nicht geschrieben werden:
+
+%1</translation>
+    </message>
+    <message>
+        <source>Cannot render</source>
+        <translation>Rendern nicht möglich</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>Add take (seed %1)</source>
+        <translation>Take hinzufügen (Seed %1)</translation>
+    </message>
+    <message>
+        <source>Seed %1</source>
+        <translation>Seed %1</translation>
+    </message>
+    <message>
+        <source>Jobs running</source>
+        <translation>Aufträge laufen</translation>
+    </message>
+    <message>
+        <source>Background jobs are still running. Cancel them and quit?</source>
+        <translation>Hintergrundaufträge laufen noch. Abbrechen und beenden?</translation>
+    </message>
 </context>
 <context>
     <name>MaskEditor</name>
@@ -634,6 +827,61 @@ Wiederherstellen?</translation>
     <message>
         <source>%1  •  %2 ms</source>
         <translation>%1  •  %2 ms</translation>
+    </message>
+    <message>
+        <source>Take player</source>
+        <translation>Take-Wiedergabe</translation>
+    </message>
+    <message>
+        <source>Animatic</source>
+        <translation>Animatic</translation>
+    </message>
+    <message>
+        <source>%1  •  %2 / %3</source>
+        <translation>%1  •  %2 / %3</translation>
+    </message>
+</context>
+<context>
+    <name>ProcessJob</name>
+    <message>
+        <source>motionbooth-cli was not found next to the editor or on the PATH (set MB_CLI to its path).</source>
+        <translation>motionbooth-cli wurde weder neben dem Editor noch im PATH gefunden (MB_CLI auf seinen Pfad setzen).</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>The process did not stop within %1 s; killing it.</source>
+        <translation>Der Prozess hat nicht innerhalb von %1 s angehalten; er wird beendet.</translation>
+    </message>
+    <message>
+        <source>%1 crashed.</source>
+        <translation>%1 ist abgestürzt.</translation>
+    </message>
+    <message>
+        <source>%1 failed (exit code %2).</source>
+        <translation>%1 ist fehlgeschlagen (Exit-Code %2).</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>%1 kann nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Render animatic: %1</source>
+        <translation>Animatic rendern: %1</translation>
+    </message>
+    <message>
+        <source>Render take (seed %1)</source>
+        <translation>Take rendern (Seed %1)</translation>
+    </message>
+    <message>
+        <source>Fine-tune subject: %1</source>
+        <translation>Motiv feinabstimmen: %1</translation>
     </message>
 </context>
 <context>
@@ -1106,6 +1354,47 @@ Maske: %1</translation>
             <numerusform>%n Foto: 3–10 werden empfohlen.</numerusform>
             <numerusform>%n Fotos: 3–10 werden empfohlen.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TakesPanel</name>
+    <message>
+        <source>Takes</source>
+        <translation>Takes</translation>
+    </message>
+    <message>
+        <source>No takes yet. Rendered takes appear here; double-click one to play it in the Preview.</source>
+        <translation>Noch keine Takes. Gerenderte Takes erscheinen hier; ein Doppelklick spielt einen in der Vorschau ab.</translation>
+    </message>
+    <message>
+        <source>Render Variations…</source>
+        <translation>Varianten rendern…</translation>
+    </message>
+    <message>
+        <source>Checking whether motionbooth-cli can render takes…</source>
+        <translation>Prüfe, ob motionbooth-cli Takes rendern kann…</translation>
+    </message>
+    <message>
+        <source>Queue several renders of this shot with consecutive seeds</source>
+        <translation>Mehrere Renderings dieser Einstellung mit aufeinanderfolgenden Seeds einreihen</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>Seed %1
+%2</source>
+        <translation>Seed %1
+%2</translation>
+    </message>
+    <message>
+        <source>Render Variations</source>
+        <translation>Varianten rendern</translation>
+    </message>
+    <message>
+        <source>Number of takes (seeds %1, %2, …):</source>
+        <translation>Anzahl der Takes (Seeds %1, %2, …):</translation>
     </message>
 </context>
 <context>

@@ -180,6 +180,103 @@
     </message>
 </context>
 <context>
+    <name>JobQueue</name>
+    <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>진행률</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>남은 시간</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+</context>
+<context>
+    <name>JobsDock</name>
+    <message>
+        <source>Job queue</source>
+        <translation>작업 대기열</translation>
+    </message>
+    <message>
+        <source>No job selected</source>
+        <translation>선택된 작업 없음</translation>
+    </message>
+    <message>
+        <source>Job log</source>
+        <translation>작업 로그</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Stop the selected job (it is killed if it does not stop within a few seconds)</source>
+        <translation>선택한 작업을 중지합니다 (몇 초 안에 멈추지 않으면 강제 종료됩니다)</translation>
+    </message>
+    <message>
+        <source>Cancel All</source>
+        <translation>모두 취소</translation>
+    </message>
+    <message>
+        <source>Clear Finished</source>
+        <translation>완료된 작업 지우기</translation>
+    </message>
+    <message>
+        <source>Stage: %1</source>
+        <translation>단계: %1</translation>
+    </message>
+    <message>
+        <source>Elapsed %1  •  Remaining %2</source>
+        <translation>경과 %1  •  남음 %2</translation>
+    </message>
+    <message>
+        <source>Took %1</source>
+        <translation>소요 %1</translation>
+    </message>
+</context>
+<context>
+    <name>LossPlot</name>
+    <message>
+        <source>Training losses</source>
+        <translation>학습 손실</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>스텝</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>손실</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Autosaved at %1</source>
@@ -593,6 +690,102 @@ Recover it?</source>
         <source>Select a keyframe in the timeline first (a track keeps its last key)</source>
         <translation>먼저 타임라인에서 키프레임을 선택하세요 (트랙의 마지막 키는 지울 수 없습니다)</translation>
     </message>
+    <message>
+        <source>Render &amp;Animatic in Background</source>
+        <translation>백그라운드에서 애니매틱 렌더링(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Render the animatic to MP4 with motionbooth-cli as a job in the Jobs dock</source>
+        <translation>motionbooth-cli로 애니매틱을 MP4로 렌더링합니다 (작업 패널의 작업으로)</translation>
+    </message>
+    <message>
+        <source>Take player</source>
+        <translation>테이크 재생기</translation>
+    </message>
+    <message>
+        <source>Take only</source>
+        <translation>테이크만</translation>
+    </message>
+    <message>
+        <source>Side by side with animatic</source>
+        <translation>애니매틱과 나란히</translation>
+    </message>
+    <message>
+        <source>Onion over animatic</source>
+        <translation>애니매틱 위에 어니언 스킨</translation>
+    </message>
+    <message>
+        <source>Compare the take with the animatic</source>
+        <translation>테이크를 애니매틱과 비교</translation>
+    </message>
+    <message>
+        <source>Back to Animatic</source>
+        <translation>애니매틱으로 돌아가기</translation>
+    </message>
+    <message>
+        <source>Takes</source>
+        <translation>테이크</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>motionbooth-cli was not found next to the editor or on the PATH.</source>
+        <translation>편집기 옆이나 PATH에서 motionbooth-cli를 찾을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>This motionbooth-cli cannot render takes yet: its --help lists no &quot;render&quot; command (it offers: %1).</source>
+        <translation>이 motionbooth-cli는 아직 테이크를 렌더링할 수 없습니다: --help에 &quot;render&quot; 명령이 없습니다 (제공 명령: %1).</translation>
+    </message>
+    <message>
+        <source>This motionbooth-cli has no &quot;animatic&quot; command.</source>
+        <translation>이 motionbooth-cli에는 &quot;animatic&quot; 명령이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>%1을(를) 실행할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>폴더 %1을(를) 만들 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Cannot start the job</source>
+        <translation>작업을 시작할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>The project could not be written for the job:
+
+%1</source>
+        <translation>작업용 프로젝트를 쓸 수 없습니다:
+
+%1</translation>
+    </message>
+    <message>
+        <source>Cannot render</source>
+        <translation>렌더링할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>폴더 %1을(를) 만들 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Add take (seed %1)</source>
+        <translation>테이크 추가 (시드 %1)</translation>
+    </message>
+    <message>
+        <source>Seed %1</source>
+        <translation>시드 %1</translation>
+    </message>
+    <message>
+        <source>Jobs running</source>
+        <translation>작업 실행 중</translation>
+    </message>
+    <message>
+        <source>Background jobs are still running. Cancel them and quit?</source>
+        <translation>백그라운드 작업이 아직 실행 중입니다. 취소하고 종료할까요?</translation>
+    </message>
 </context>
 <context>
     <name>MaskEditor</name>
@@ -633,6 +826,61 @@ Recover it?</source>
     <message>
         <source>%1  •  %2 ms</source>
         <translation>%1  •  %2 ms</translation>
+    </message>
+    <message>
+        <source>Take player</source>
+        <translation>테이크 재생기</translation>
+    </message>
+    <message>
+        <source>Animatic</source>
+        <translation>애니매틱</translation>
+    </message>
+    <message>
+        <source>%1  •  %2 / %3</source>
+        <translation>%1  •  %2 / %3</translation>
+    </message>
+</context>
+<context>
+    <name>ProcessJob</name>
+    <message>
+        <source>motionbooth-cli was not found next to the editor or on the PATH (set MB_CLI to its path).</source>
+        <translation>편집기 옆이나 PATH에서 motionbooth-cli를 찾을 수 없습니다 (MB_CLI에 경로를 지정하세요).</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+    <message>
+        <source>The process did not stop within %1 s; killing it.</source>
+        <translation>프로세스가 %1초 안에 멈추지 않아 강제 종료합니다.</translation>
+    </message>
+    <message>
+        <source>%1 crashed.</source>
+        <translation>%1이(가) 비정상 종료되었습니다.</translation>
+    </message>
+    <message>
+        <source>%1 failed (exit code %2).</source>
+        <translation>%1 실패 (종료 코드 %2).</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>%1을(를) 시작할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>취소되었습니다.</translation>
+    </message>
+    <message>
+        <source>Render animatic: %1</source>
+        <translation>애니매틱 렌더링: %1</translation>
+    </message>
+    <message>
+        <source>Render take (seed %1)</source>
+        <translation>테이크 렌더링 (시드 %1)</translation>
+    </message>
+    <message>
+        <source>Fine-tune subject: %1</source>
+        <translation>대상 미세 조정: %1</translation>
     </message>
 </context>
 <context>
@@ -1102,6 +1350,47 @@ Mask: %1</source>
         <translation>
             <numerusform>사진 %n장: 3–10장을 권장합니다.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TakesPanel</name>
+    <message>
+        <source>Takes</source>
+        <translation>테이크</translation>
+    </message>
+    <message>
+        <source>No takes yet. Rendered takes appear here; double-click one to play it in the Preview.</source>
+        <translation>아직 테이크가 없습니다. 렌더링된 테이크가 여기에 표시되며, 두 번 클릭하면 미리보기에서 재생됩니다.</translation>
+    </message>
+    <message>
+        <source>Render Variations…</source>
+        <translation>변형 렌더링…</translation>
+    </message>
+    <message>
+        <source>Checking whether motionbooth-cli can render takes…</source>
+        <translation>motionbooth-cli가 테이크를 렌더링할 수 있는지 확인하는 중…</translation>
+    </message>
+    <message>
+        <source>Queue several renders of this shot with consecutive seeds</source>
+        <translation>연속된 시드로 이 샷의 렌더링 여러 개를 대기열에 추가</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Seed %1
+%2</source>
+        <translation>시드 %1
+%2</translation>
+    </message>
+    <message>
+        <source>Render Variations</source>
+        <translation>변형 렌더링</translation>
+    </message>
+    <message>
+        <source>Number of takes (seeds %1, %2, …):</source>
+        <translation>테이크 수 (시드 %1, %2, …):</translation>
     </message>
 </context>
 <context>

@@ -16,18 +16,40 @@ const char* kLanguage = "editor/language";
 const char* kRecent = "editor/recentFiles";
 } // namespace
 
-QString AppSettings::modelFolder() { return QSettings().value(kModelFolder).toString(); }
-void AppSettings::setModelFolder(const QString& folder) { QSettings().setValue(kModelFolder, folder); }
-int AppSettings::threads() { return QSettings().value(kThreads, 0).toInt(); }
-void AppSettings::setThreads(int threads) { QSettings().setValue(kThreads, threads); }
-QString AppSettings::device() { return QSettings().value(kDevice, QStringLiteral("cpu")).toString(); }
-void AppSettings::setDevice(const QString& device) { QSettings().setValue(kDevice, device); }
-int AppSettings::autosaveIntervalSeconds() { return QSettings().value(kAutosave, 60).toInt(); }
-void AppSettings::setAutosaveIntervalSeconds(int seconds) { QSettings().setValue(kAutosave, seconds); }
-QString AppSettings::language() { return QSettings().value(kLanguage).toString(); }
-void AppSettings::setLanguage(const QString& code) { QSettings().setValue(kLanguage, code); }
+QString AppSettings::modelFolder() {
+    return QSettings().value(kModelFolder).toString();
+}
+void AppSettings::setModelFolder(const QString& folder) {
+    QSettings().setValue(kModelFolder, folder);
+}
+int AppSettings::threads() {
+    return QSettings().value(kThreads, 0).toInt();
+}
+void AppSettings::setThreads(int threads) {
+    QSettings().setValue(kThreads, threads);
+}
+QString AppSettings::device() {
+    return QSettings().value(kDevice, QStringLiteral("cpu")).toString();
+}
+void AppSettings::setDevice(const QString& device) {
+    QSettings().setValue(kDevice, device);
+}
+int AppSettings::autosaveIntervalSeconds() {
+    return QSettings().value(kAutosave, 60).toInt();
+}
+void AppSettings::setAutosaveIntervalSeconds(int seconds) {
+    QSettings().setValue(kAutosave, seconds);
+}
+QString AppSettings::language() {
+    return QSettings().value(kLanguage).toString();
+}
+void AppSettings::setLanguage(const QString& code) {
+    QSettings().setValue(kLanguage, code);
+}
 
-QStringList AppSettings::recentFiles() { return QSettings().value(kRecent).toStringList(); }
+QStringList AppSettings::recentFiles() {
+    return QSettings().value(kRecent).toStringList();
+}
 
 void AppSettings::addRecentFile(const QString& path) {
     const QString abs = QFileInfo(path).absoluteFilePath();
@@ -45,10 +67,13 @@ void AppSettings::removeRecentFile(const QString& path) {
     QSettings().setValue(kRecent, list);
 }
 
-void AppSettings::clearRecentFiles() { QSettings().remove(kRecent); }
+void AppSettings::clearRecentFiles() {
+    QSettings().remove(kRecent);
+}
 
 QString AppSettings::autosaveFolder() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("autosave"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
+        .filePath(QStringLiteral("autosave"));
 }
 
 } // namespace mb::ui

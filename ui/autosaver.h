@@ -42,8 +42,8 @@ Q_SIGNALS:
 private:
     ProjectDocument* m_document;
     QString m_folder;
-    QString m_untitledKey;  ///< names this session's copy while the project has no file
-    QString m_lastPath;     ///< this session's copy
+    QString m_untitledKey; ///< names this session's copy while the project has no file
+    QString m_lastPath;    ///< this session's copy
     QTimer m_timer;
     bool m_dirtySinceAutosave = false;
 };

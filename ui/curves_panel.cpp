@@ -76,15 +76,21 @@ CurvesPanel::CurvesPanel(ProjectDocument* document, QWidget* parent) : QWidget(p
 
     const QString names[ChannelCount] = {tr("Box centre x"), tr("Box centre y"), tr("Box width"),
                                          tr("Box height"),   tr("Camera x"),     tr("Camera y")};
-    const QColor colors[ChannelCount] = {QColor(0xff, 0x9f, 0x1c), QColor(0xe7, 0x1d, 0x73), QColor(0xb5, 0xe4, 0x8c),
-                                         QColor(0x2e, 0xc4, 0xb6), cameraColor(), QColor(0xc7, 0x92, 0xea)};
+    const QColor colors[ChannelCount] = {QColor(0xff, 0x9f, 0x1c),
+                                         QColor(0xe7, 0x1d, 0x73),
+                                         QColor(0xb5, 0xe4, 0x8c),
+                                         QColor(0x2e, 0xc4, 0xb6),
+                                         cameraColor(),
+                                         QColor(0xc7, 0x92, 0xea)};
     for (int c = 0; c < ChannelCount; ++c) {
         m_lines[c] = m_plot->addGraph();
         m_lines[c]->setName(names[c]);
-        m_lines[c]->setPen(QPen(colors[c], c >= CameraX ? 1.6 : 2.0, c >= CameraX ? Qt::DashLine : Qt::SolidLine));
+        m_lines[c]->setPen(
+            QPen(colors[c], c >= CameraX ? 1.6 : 2.0, c >= CameraX ? Qt::DashLine : Qt::SolidLine));
         m_keys[c] = m_plot->addGraph();
         m_keys[c]->setLineStyle(QCPGraph::lsNone);
-        m_keys[c]->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::black), colors[c], 10));
+        m_keys[c]->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::black), colors[c], 10));
         m_keys[c]->removeFromLegend();
     }
     m_playhead = new QCPItemStraightLine(m_plot);
@@ -193,7 +199,8 @@ void CurvesPanel::onMousePress(QMouseEvent* event) {
 void CurvesPanel::onMouseMove(QMouseEvent* event) {
     if (m_dragChannel < 0 || !(event->buttons() & Qt::LeftButton))
         return;
-    setKeyValue(Channel(m_dragChannel), m_dragKey, m_plot->yAxis->pixelToCoord(event->position().y()), m_dragId);
+    setKeyValue(Channel(m_dragChannel), m_dragKey, m_plot->yAxis->pixelToCoord(event->position().y()),
+                m_dragId);
 }
 
 void CurvesPanel::onMouseRelease(QMouseEvent*) {
@@ -211,7 +218,8 @@ void CurvesPanel::setKeyValue(Channel channel, int index, double percent, unsign
         CameraPath cam = p.camera;
         const CameraOffset start = p.camera.offsetAtFrame(0, p.shot.frames);
         auto& o = cam.keys[size_t(index)].value;
-        (channel == CameraX ? o.x : o.y) = start.x * (channel == CameraX) + start.y * (channel == CameraY) + v;
+        (channel == CameraX ? o.x : o.y) =
+            start.x * (channel == CameraX) + start.y * (channel == CameraY) + v;
         m_document->push(setCamera(p, cam, tr("Edit camera curve").toStdString(), dragId));
         return;
     }

@@ -1,8 +1,8 @@
 #pragma once
 /**
  * \file curves_panel.h
- * \brief The Curves dock (QCustomPlot): centre x, centre y, width and height of the selected box track and the
- *        camera offset x, y over the clip's frames, in % of the frame. Keys are dots; drag one up or down to
+ * \brief The Curves dock (QCustomPlot): centre x, centre y, width and height of the selected box track and
+ * the camera offset x, y over the clip's frames, in % of the frame. Keys are dots; drag one up or down to
  *        change its value (one undo step per drag).
  */
 #include <QWidget>

@@ -1,8 +1,8 @@
 #pragma once
 /**
  * \file edit_undo_command.h
- * \brief A QUndoCommand around one core mb::EditCommand: redo = apply, undo = revert, merging delegated to the
- *        core command (same part + same drag id), and a merged command that ends where it began is dropped.
+ * \brief A QUndoCommand around one core mb::EditCommand: redo = apply, undo = revert, merging delegated to
+ * the core command (same part + same drag id), and a merged command that ends where it began is dropped.
  */
 #include "doc/edit_commands.h"
 

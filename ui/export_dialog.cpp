@@ -18,7 +18,8 @@
 
 namespace mb::ui {
 
-ExportDialog::ExportDialog(ProjectDocument* document, QWidget* parent) : QDialog(parent), m_document(document) {
+ExportDialog::ExportDialog(ProjectDocument* document, QWidget* parent)
+    : QDialog(parent), m_document(document) {
     setWindowTitle(tr("Export Animatic"));
     setMinimumWidth(520);
     auto* layout = new QVBoxLayout(this);
@@ -44,7 +45,10 @@ ExportDialog::ExportDialog(ProjectDocument* document, QWidget* parent) : QDialog
     m_fps->setValue(shot.fps);
     m_fps->setSuffix(tr(" fps"));
     form->addRow(tr("Frame rate"), m_fps);
-    form->addRow(tr("Size"), new QLabel(tr("%1 \u00d7 %2 px, %n frame(s)", nullptr, shot.frames).arg(shot.width).arg(shot.height), this));
+    form->addRow(
+        tr("Size"),
+        new QLabel(tr("%1 \u00d7 %2 px, %n frame(s)", nullptr, shot.frames).arg(shot.width).arg(shot.height),
+                   this));
 
     m_output = new QLineEdit(this);
     auto* browseButton = new QPushButton(tr("Browse\u2026"), this);
@@ -96,7 +100,9 @@ ExportSettings ExportDialog::settings() const {
     return s;
 }
 
-void ExportDialog::setOutputPath(const QString& path) { m_output->setText(path); }
+void ExportDialog::setOutputPath(const QString& path) {
+    m_output->setText(path);
+}
 
 void ExportDialog::setFormat(ExportSettings::Format format) {
     m_format->setCurrentIndex(m_format->findData(int(format)));
@@ -105,12 +111,14 @@ void ExportDialog::setFormat(ExportSettings::Format format) {
 void ExportDialog::updateForFormat() {
     const auto f = ExportSettings::Format(m_format->currentData().toInt());
     m_quality->setEnabled(f == ExportSettings::Format::Mp4);
-    const QString base = m_document->filePath().isEmpty() ? QStringLiteral("animatic")
-                                                          : QFileInfo(m_document->filePath()).completeBaseName();
+    const QString base = m_document->filePath().isEmpty()
+                             ? QStringLiteral("animatic")
+                             : QFileInfo(m_document->filePath()).completeBaseName();
     const QDir dir(m_document->projectFolder());
-    const QString suggestion = f == ExportSettings::Format::Mp4   ? dir.filePath(base + QStringLiteral(".mp4"))
-                               : f == ExportSettings::Format::Gif ? dir.filePath(base + QStringLiteral(".gif"))
-                                                                  : dir.filePath(base + QStringLiteral("_frames"));
+    const QString suggestion = f == ExportSettings::Format::Mp4 ? dir.filePath(base + QStringLiteral(".mp4"))
+                               : f == ExportSettings::Format::Gif
+                                   ? dir.filePath(base + QStringLiteral(".gif"))
+                                   : dir.filePath(base + QStringLiteral("_frames"));
     m_output->setText(suggestion);
 }
 
@@ -121,7 +129,8 @@ void ExportDialog::browse() {
         path = QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"), m_output->text());
     else
         path = QFileDialog::getSaveFileName(this, tr("Export to"), m_output->text(),
-                                            f == ExportSettings::Format::Mp4 ? tr("MP4 video (*.mp4)") : tr("GIF (*.gif)"));
+                                            f == ExportSettings::Format::Mp4 ? tr("MP4 video (*.mp4)")
+                                                                             : tr("GIF (*.gif)"));
     if (!path.isEmpty())
         m_output->setText(path);
 }

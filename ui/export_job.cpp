@@ -21,7 +21,8 @@ void ExportJob::run() {
     const int w = m_settings.width > 0 ? m_settings.width : m_project.shot.width;
     const int h = m_settings.height > 0 ? m_settings.height : m_project.shot.height;
     QStringList written; // PNG frames written so far: removed again when cancelled
-    // A GIF needs a second pass over the frames (palette, dithering, encoding): it counts as much as rendering.
+    // A GIF needs a second pass over the frames (palette, dithering, encoding): it counts as much as
+    // rendering.
     const int total = m_settings.format == ExportSettings::Format::Gif ? 2 * L : L;
     try {
         if (m_settings.outputPath.isEmpty())
@@ -39,7 +40,8 @@ void ExportJob::run() {
             o.fps = m_settings.fps;
             gif = std::make_unique<media::GifEncoder>(m_settings.outputPath.toStdString(), w, h, o);
         } else if (!QDir().mkpath(m_settings.outputPath)) {
-            throw std::runtime_error(tr("Cannot create the folder %1").arg(m_settings.outputPath).toStdString());
+            throw std::runtime_error(
+                tr("Cannot create the folder %1").arg(m_settings.outputPath).toStdString());
         }
         for (int f = 0; f < L; ++f) {
             control.checkCancelled();
@@ -52,7 +54,9 @@ void ExportJob::run() {
                 gif->write(frame);
                 break;
             case ExportSettings::Format::PngSequence: {
-                const QString path = QDir(m_settings.outputPath).filePath(QStringLiteral("frame_%1.png").arg(f, 4, 10, QLatin1Char('0')));
+                const QString path =
+                    QDir(m_settings.outputPath)
+                        .filePath(QStringLiteral("frame_%1.png").arg(f, 4, 10, QLatin1Char('0')));
                 media::writePng(path.toStdString(), frame);
                 written << path;
                 break;

@@ -1,8 +1,8 @@
 #pragma once
 /**
  * \file export_job.h
- * \brief Renders the animatic of a project snapshot to MP4 (H.264 yuv420p), a PNG sequence or an animated GIF,
- *        as a worker object on a QThread. Progress per frame; cancel() stops it between frames and nothing that
+ * \brief Renders the animatic of a project snapshot to MP4 (H.264 yuv420p), a PNG sequence or an animated
+ * GIF, as a worker object on a QThread. Progress per frame; cancel() stops it between frames and nothing that
  *        looks complete is left behind.
  */
 #include "doc/job.h"

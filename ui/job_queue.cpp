@@ -57,7 +57,9 @@ void JobQueue::add(ProcessJob* job) {
         startNext();
 }
 
-ProcessJob* JobQueue::jobAt(int row) const { return row >= 0 && row < m_jobs.size() ? m_jobs[row] : nullptr; }
+ProcessJob* JobQueue::jobAt(int row) const {
+    return row >= 0 && row < m_jobs.size() ? m_jobs[row] : nullptr;
+}
 
 int JobQueue::rowOf(const ProcessJob* job) const {
     for (int i = 0; i < m_jobs.size(); ++i)
@@ -115,7 +117,8 @@ void JobQueue::updateRow(ProcessJob* job) {
     item(row, ColumnStatus)->setText(statusText(job->status()));
     item(row, ColumnProgress)->setText(QStringLiteral("%1%").arg(job->percent(), 0, 'f', 0));
     item(row, ColumnProgress)->setData(job->percent(), Qt::UserRole);
-    item(row, ColumnEta)->setText(job->isActive() ? ProcessJob::formatDuration(job->remainingMs()) : QString());
+    item(row, ColumnEta)
+        ->setText(job->isActive() ? ProcessJob::formatDuration(job->remainingMs()) : QString());
 }
 
 } // namespace mb::ui

@@ -76,7 +76,8 @@ JobsDock::JobsDock(JobQueue* queue, QWidget* parent) : QWidget(parent), m_queue(
     dl->addWidget(m_log, 1);
     auto* buttons = new QHBoxLayout;
     m_cancelButton = new QPushButton(tr("Cancel"), details);
-    m_cancelButton->setToolTip(tr("Stop the selected job (it is killed if it does not stop within a few seconds)"));
+    m_cancelButton->setToolTip(
+        tr("Stop the selected job (it is killed if it does not stop within a few seconds)"));
     m_cancelAllButton = new QPushButton(tr("Cancel All"), details);
     m_clearButton = new QPushButton(tr("Clear Finished"), details);
     buttons->addWidget(m_cancelButton);
@@ -212,8 +213,14 @@ void JobsDock::cancelCurrent() {
         m_current->cancel();
 }
 
-QString JobsDock::stageText() const { return m_stage->text(); }
-QString JobsDock::timeText() const { return m_times->text(); }
-QString JobsDock::errorText() const { return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString(); }
+QString JobsDock::stageText() const {
+    return m_stage->text();
+}
+QString JobsDock::timeText() const {
+    return m_times->text();
+}
+QString JobsDock::errorText() const {
+    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+}
 
 } // namespace mb::ui

@@ -17,8 +17,8 @@ QColor colourFor(const QString& name, int index) {
         return QColor(0x2e, 0xc4, 0xb6);
     if (name == QLatin1String("L_stca"))
         return QColor(0xe7, 0x1d, 0x73);
-    static const QColor others[] = {QColor(0xb5, 0xe4, 0x8c), QColor(0xc7, 0x92, 0xea), QColor(0x5c, 0x9d, 0xff),
-                                    QColor(0xff, 0xd1, 0x66)};
+    static const QColor others[] = {QColor(0xb5, 0xe4, 0x8c), QColor(0xc7, 0x92, 0xea),
+                                    QColor(0x5c, 0x9d, 0xff), QColor(0xff, 0xd1, 0x66)};
     return others[index % 4];
 }
 } // namespace
@@ -77,7 +77,9 @@ void LossPlot::clear() {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QStringList LossPlot::names() const { return m_order; }
+QStringList LossPlot::names() const {
+    return m_order;
+}
 
 int LossPlot::pointCount(const QString& name) const {
     const QCPGraph* g = m_graphs.value(name);

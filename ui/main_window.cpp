@@ -5,31 +5,39 @@
 #include "ui/autosaver.h"
 #include "ui/curves_panel.h"
 #include "ui/export_dialog.h"
+#include "ui/job_queue.h"
+#include "ui/jobs_dock.h"
 #include "ui/memory_status_label.h"
 #include "ui/playback_controller.h"
 #include "ui/preview_renderer.h"
 #include "ui/preview_widget.h"
+#include "ui/process_job.h"
 #include "ui/project_document.h"
 #include "ui/settings_dialog.h"
 #include "ui/shot_panel.h"
 #include "ui/stage_view.h"
 #include "ui/subject_panel.h"
+#include "ui/takes_panel.h"
 #include "ui/timeline_widget.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QUndoView>
@@ -38,7 +46,9 @@
 namespace mb::ui {
 
 namespace {
-QIcon icon(const QString& name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(name)); }
+QIcon icon(const QString& name) {
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder) : QMainWindow(parent) {
@@ -47,8 +57,11 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder) : QMainWi
     m_document = new ProjectDocument(this);
     m_previewRenderer = new PreviewRenderer(m_document, this);
     m_playback = new PlaybackController(m_document, this);
-    m_autosaver = new Autosaver(m_document, autosaveFolder.isEmpty() ? AppSettings::autosaveFolder() : autosaveFolder, this);
+    m_autosaver = new Autosaver(
+        m_document, autosaveFolder.isEmpty() ? AppSettings::autosaveFolder() : autosaveFolder, this);
     m_autosaver->setIntervalSeconds(AppSettings::autosaveIntervalSeconds());
+    m_jobQueue = new JobQueue(this);
+    m_cliProgram = cliProgram();
 
     m_stage = new StageView(m_document, m_previewRenderer, this);
     setCentralWidget(m_stage);
@@ -64,12 +77,15 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder) : QMainWi
     connect(m_document, &ProjectDocument::currentFrameChanged, this, [this] { updateFrameLabel(); });
     connect(m_document, &ProjectDocument::changed, this, [this] { updateFrameLabel(); });
     connect(m_autosaver, &Autosaver::autosaved, this, [this] {
-        statusBar()->showMessage(tr("Autosaved at %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm"))), 3000);
+        statusBar()->showMessage(
+            tr("Autosaved at %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm"))), 3000);
     });
-    connect(m_autosaver, &Autosaver::failed, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(m_autosaver, &Autosaver::failed, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     updateTitle();
     updateFrameLabel();
     resize(1440, 900);
+    QTimer::singleShot(0, this, &MainWindow::probeCli);
 }
 
 MainWindow::~MainWindow() = default;
@@ -81,7 +97,9 @@ QAction* MainWindow::makeAction(const QString& text, const QString& iconName, co
         a->setIcon(icon(iconName));
     if (!shortcut.isEmpty())
         a->setShortcut(shortcut);
-    a->setToolTip(shortcut.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
+    a->setToolTip(shortcut.isEmpty()
+                      ? tip
+                      : QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
     a->setStatusTip(tip);
     addAction(a); // shortcuts work while the action's menu is closed and even with its toolbar hidden
     return a;
@@ -89,13 +107,21 @@ QAction* MainWindow::makeAction(const QString& text, const QString& iconName, co
 
 void MainWindow::createActions() {
     m_newAction = makeAction(tr("&New"), QStringLiteral("new"), QKeySequence::New, tr("Start a new project"));
-    m_openAction = makeAction(tr("&Open\u2026"), QStringLiteral("open"), QKeySequence::Open, tr("Open a project"));
-    m_saveAction = makeAction(tr("&Save"), QStringLiteral("save"), QKeySequence::Save, tr("Save the project"));
-    m_saveAsAction = makeAction(tr("Save &As\u2026"), QString(), QKeySequence::SaveAs, tr("Save under a new name"));
+    m_openAction =
+        makeAction(tr("&Open\u2026"), QStringLiteral("open"), QKeySequence::Open, tr("Open a project"));
+    m_saveAction =
+        makeAction(tr("&Save"), QStringLiteral("save"), QKeySequence::Save, tr("Save the project"));
+    m_saveAsAction =
+        makeAction(tr("Save &As\u2026"), QString(), QKeySequence::SaveAs, tr("Save under a new name"));
     m_exportAction = makeAction(tr("&Export\u2026"), QStringLiteral("export"), QKeySequence(tr("Ctrl+E")),
                                 tr("Export the animatic as MP4, PNG sequence or GIF"));
-    m_prefsAction = makeAction(tr("&Preferences\u2026"), QStringLiteral("settings"), QKeySequence(tr("Ctrl+,")),
-                               tr("Model folder, threads, device, autosave, language"));
+    m_prefsAction =
+        makeAction(tr("&Preferences\u2026"), QStringLiteral("settings"), QKeySequence(tr("Ctrl+,")),
+                   tr("Model folder, threads, device, autosave, language"));
+    m_renderAnimaticAction =
+        makeAction(tr("Render &Animatic in Background"), QStringLiteral("camera"), QKeySequence(),
+                   tr("Render the animatic to MP4 with motionbooth-cli as a job in the Jobs dock"));
+    connect(m_renderAnimaticAction, &QAction::triggered, this, &MainWindow::renderAnimaticInBackground);
     m_quitAction = makeAction(tr("&Quit"), QString(), QKeySequence::Quit, tr("Quit MotionBooth Studio"));
     connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openDialog);
@@ -114,13 +140,14 @@ void MainWindow::createActions() {
     m_redoAction->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Y"))});
     addAction(m_undoAction);
     addAction(m_redoAction);
-    m_copyKeyAction = makeAction(tr("&Copy Keyframe"), QString(), QKeySequence::Copy, tr("Copy the selected keyframe"));
-    m_pasteKeyAction =
-        makeAction(tr("&Paste Keyframe"), QString(), QKeySequence::Paste, tr("Paste the keyframe at the playhead"));
+    m_copyKeyAction =
+        makeAction(tr("&Copy Keyframe"), QString(), QKeySequence::Copy, tr("Copy the selected keyframe"));
+    m_pasteKeyAction = makeAction(tr("&Paste Keyframe"), QString(), QKeySequence::Paste,
+                                  tr("Paste the keyframe at the playhead"));
     m_addKeyAction = makeAction(tr("Add &Keyframe"), QStringLiteral("keyframe"), QKeySequence(Qt::Key_K),
                                 tr("Add a keyframe at the playhead on the selected track"));
-    m_deleteKeyAction = makeAction(tr("&Delete Keyframe"), QStringLiteral("keyframe-delete"), QKeySequence::Delete,
-                                   tr("Delete the selected keyframe"));
+    m_deleteKeyAction = makeAction(tr("&Delete Keyframe"), QStringLiteral("keyframe-delete"),
+                                   QKeySequence::Delete, tr("Delete the selected keyframe"));
     connect(m_copyKeyAction, &QAction::triggered, this, [this] { m_timeline->copySelectedKey(); });
     connect(m_pasteKeyAction, &QAction::triggered, this, [this] { m_timeline->pasteKeyAtPlayhead(); });
     connect(m_addKeyAction, &QAction::triggered, this, &MainWindow::addKeyframe);
@@ -136,8 +163,10 @@ void MainWindow::createActions() {
         tools->addAction(a);
     }
     m_selectToolAction->setChecked(true);
-    connect(m_selectToolAction, &QAction::triggered, this, [this] { m_stage->setTool(StageView::Tool::Select); });
-    connect(m_boxToolAction, &QAction::triggered, this, [this] { m_stage->setTool(StageView::Tool::DrawBox); });
+    connect(m_selectToolAction, &QAction::triggered, this,
+            [this] { m_stage->setTool(StageView::Tool::Select); });
+    connect(m_boxToolAction, &QAction::triggered, this,
+            [this] { m_stage->setTool(StageView::Tool::DrawBox); });
     connect(m_stage, &StageView::toolChanged, this, [this](StageView::Tool t) {
         (t == StageView::Tool::Select ? m_selectToolAction : m_boxToolAction)->setChecked(true);
     });
@@ -146,8 +175,9 @@ void MainWindow::createActions() {
                                tr("Show ghosts of the neighbouring frames' boxes"));
     m_pathsAction = makeAction(tr("Motion &Paths"), QStringLiteral("motion-path"), QKeySequence(Qt::Key_P),
                                tr("Show each box centre's path with one dot per frame"));
-    m_snapAction = makeAction(tr("S&napping"), QStringLiteral("snap"), QKeySequence(tr("Shift+S")),
-                              tr("Snap box edges to the frame, thirds and other boxes (hold Alt to override)"));
+    m_snapAction =
+        makeAction(tr("S&napping"), QStringLiteral("snap"), QKeySequence(tr("Shift+S")),
+                   tr("Snap box edges to the frame, thirds and other boxes (hold Alt to override)"));
     m_cameraAction = makeAction(tr("&Camera Arrow"), QStringLiteral("camera-arrow"), QKeySequence(Qt::Key_C),
                                 tr("Show the camera pan arrow; drag its tip to set the pan"));
     m_animaticAction = makeAction(tr("&Animatic Behind Stage"), QStringLiteral("camera"), QKeySequence(),
@@ -162,15 +192,18 @@ void MainWindow::createActions() {
     connect(m_cameraAction, &QAction::toggled, m_stage, &StageView::setCameraArrow);
     connect(m_animaticAction, &QAction::toggled, m_stage, &StageView::setAnimaticBackground);
 
-    m_playAction = makeAction(tr("&Play"), QStringLiteral("play"), QKeySequence(Qt::Key_Space), tr("Play / pause"));
-    m_nextFrameAction = makeAction(tr("&Next Frame"), QStringLiteral("step-forward"), QKeySequence(Qt::Key_Right),
-                                   tr("Next frame"));
-    m_prevFrameAction = makeAction(tr("P&revious Frame"), QStringLiteral("step-back"), QKeySequence(Qt::Key_Left),
-                                   tr("Previous frame"));
+    m_playAction =
+        makeAction(tr("&Play"), QStringLiteral("play"), QKeySequence(Qt::Key_Space), tr("Play / pause"));
+    m_nextFrameAction = makeAction(tr("&Next Frame"), QStringLiteral("step-forward"),
+                                   QKeySequence(Qt::Key_Right), tr("Next frame"));
+    m_prevFrameAction = makeAction(tr("P&revious Frame"), QStringLiteral("step-back"),
+                                   QKeySequence(Qt::Key_Left), tr("Previous frame"));
     m_startAction = makeAction(tr("&First Frame"), QStringLiteral("to-start"), QKeySequence(Qt::Key_Home),
                                tr("Go to the first frame"));
-    m_endAction = makeAction(tr("&Last Frame"), QString(), QKeySequence(Qt::Key_End), tr("Go to the last frame"));
-    m_loopAction = makeAction(tr("&Loop"), QStringLiteral("loop"), QKeySequence(Qt::Key_L), tr("Loop playback"));
+    m_endAction =
+        makeAction(tr("&Last Frame"), QString(), QKeySequence(Qt::Key_End), tr("Go to the last frame"));
+    m_loopAction =
+        makeAction(tr("&Loop"), QStringLiteral("loop"), QKeySequence(Qt::Key_L), tr("Loop playback"));
     m_loopAction->setCheckable(true);
     m_loopAction->setChecked(m_playback->loops());
     connect(m_playAction, &QAction::triggered, m_playback, &PlaybackController::togglePlay);
@@ -219,11 +252,33 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::BottomDockWidgetArea, curvesDock);
     splitDockWidget(timelineDock, curvesDock, Qt::Horizontal);
 
-    m_previewWidget = new PreviewWidget(m_document, m_previewRenderer, this);
+    // Preview, with the take player's controls (shown while a take plays).
+    auto* previewBox = new QWidget(this);
+    auto* pl = new QVBoxLayout(previewBox);
+    pl->setContentsMargins(0, 0, 0, 0);
+    pl->setSpacing(0);
+    m_previewWidget = new PreviewWidget(m_document, m_previewRenderer, previewBox);
+    pl->addWidget(m_previewWidget, 1);
+    auto* playerBar = new QToolBar(tr("Take player"), previewBox);
+    playerBar->setIconSize(QSize(16, 16));
+    auto* compare = new QComboBox(playerBar);
+    compare->addItem(tr("Take only"), int(PreviewWidget::CompareMode::Off));
+    compare->addItem(tr("Side by side with animatic"), int(PreviewWidget::CompareMode::SideBySide));
+    compare->addItem(tr("Onion over animatic"), int(PreviewWidget::CompareMode::Onion));
+    compare->setToolTip(tr("Compare the take with the animatic"));
+    playerBar->addWidget(compare);
+    playerBar->addAction(tr("Back to Animatic"), m_previewWidget, &PreviewWidget::stopTake);
+    playerBar->hide();
+    pl->addWidget(playerBar);
+    connect(compare, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, compare] {
+        m_previewWidget->setCompareMode(PreviewWidget::CompareMode(compare->currentData().toInt()));
+    });
+    connect(m_previewWidget, &PreviewWidget::takeModeChanged, playerBar, &QWidget::setVisible);
     auto* previewDock = new QDockWidget(tr("Preview"), this);
     previewDock->setObjectName(QStringLiteral("PreviewDock"));
-    previewDock->setWidget(m_previewWidget);
+    previewDock->setWidget(previewBox);
     addDockWidget(Qt::RightDockWidgetArea, previewDock);
+    m_previewDock = previewDock;
 
     m_shotPanel = new ShotPanel(m_document, this);
     auto* scroll = new QScrollArea(this);
@@ -241,6 +296,25 @@ void MainWindow::createDocks() {
     subjectsDock->setWidget(m_subjectPanel);
     addDockWidget(Qt::LeftDockWidgetArea, subjectsDock);
 
+    m_takesPanel = new TakesPanel(m_document, this);
+    auto* takesDock = new QDockWidget(tr("Takes"), this);
+    takesDock->setObjectName(QStringLiteral("TakesDock"));
+    takesDock->setWidget(m_takesPanel);
+    addDockWidget(Qt::LeftDockWidgetArea, takesDock);
+    tabifyDockWidget(subjectsDock, takesDock);
+    subjectsDock->raise();
+    connect(m_takesPanel, &TakesPanel::playRequested, this, &MainWindow::playTake);
+    connect(m_takesPanel, &TakesPanel::renderVariationsRequested, this, &MainWindow::renderVariations);
+
+    m_jobsDock = new JobsDock(m_jobQueue, this);
+    auto* jobsDock = new QDockWidget(tr("Jobs"), this);
+    jobsDock->setObjectName(QStringLiteral("JobsDock"));
+    jobsDock->setWidget(m_jobsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, jobsDock);
+    tabifyDockWidget(curvesDock, jobsDock);
+    curvesDock->raise();
+    m_jobsDockWidget = jobsDock;
+
     auto* historyDock = new QDockWidget(tr("History"), this);
     historyDock->setObjectName(QStringLiteral("HistoryDock"));
     auto* undoView = new QUndoView(m_document->undoStack(), historyDock);
@@ -257,7 +331,8 @@ void MainWindow::createDocks() {
     resizeDocks({timelineDock, curvesDock}, {700, 400}, Qt::Horizontal);
 
     m_viewMenu = new QMenu(tr("&View"), this);
-    for (QDockWidget* d : {timelineDock, curvesDock, previewDock, propsDock, subjectsDock, historyDock})
+    for (QDockWidget* d :
+         {timelineDock, curvesDock, previewDock, propsDock, subjectsDock, takesDock, jobsDock, historyDock})
         m_viewMenu->addAction(d->toggleViewAction());
 }
 
@@ -273,6 +348,7 @@ void MainWindow::createMenus() {
     file->addAction(m_saveAsAction);
     file->addSeparator();
     file->addAction(m_exportAction);
+    file->addAction(m_renderAnimaticAction);
     file->addSeparator();
     file->addAction(m_prefsAction);
     file->addSeparator();
@@ -309,10 +385,11 @@ void MainWindow::createMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About MotionBooth Studio"), this, [this] {
-        QMessageBox::about(this, tr("About MotionBooth Studio"),
-                           tr("<h3>MotionBooth Studio %1</h3><p>Customised text-to-video with box-controlled subject "
-                              "motion and camera pans.</p>")
-                               .arg(QStringLiteral(MB_VERSION_STRING)));
+        QMessageBox::about(
+            this, tr("About MotionBooth Studio"),
+            tr("<h3>MotionBooth Studio %1</h3><p>Customised text-to-video with box-controlled subject "
+               "motion and camera pans.</p>")
+                .arg(QStringLiteral(MB_VERSION_STRING)));
     });
 }
 
@@ -347,8 +424,9 @@ void MainWindow::createStatusBar() {
     statusBar()->addPermanentWidget(m_frameLabel);
     statusBar()->addPermanentWidget(new MemoryStatusLabel(this));
     connect(m_stage, &StageView::hoverPositionChanged, this, [this](const QPointF& n) {
-        m_hoverLabel->setText(n.x() < 0 ? QString()
-                                        : tr("x %1%  y %2%").arg(n.x() * 100, 0, 'f', 1).arg(n.y() * 100, 0, 'f', 1));
+        m_hoverLabel->setText(
+            n.x() < 0 ? QString()
+                      : tr("x %1%  y %2%").arg(n.x() * 100, 0, 'f', 1).arg(n.y() * 100, 0, 'f', 1));
     });
     statusBar()->showMessage(tr("Ready"), 2000);
 }
@@ -408,7 +486,8 @@ bool MainWindow::openProject(const QString& path, bool quiet, QString* error) {
         if (error)
             *error = message;
         if (!quiet)
-            QMessageBox::warning(this, tr("Cannot open project"), tr("%1 could not be opened:\n\n%2").arg(path, message));
+            QMessageBox::warning(this, tr("Cannot open project"),
+                                 tr("%1 could not be opened:\n\n%2").arg(path, message));
         return false;
     }
     AppSettings::addRecentFile(path);
@@ -462,12 +541,13 @@ bool MainWindow::offerRecovery() {
     if (pending.empty())
         return false;
     const AutosaveInfo& newest = pending.front();
-    const QString original = newest.originalPath.empty() ? tr("an unsaved project")
-                                                         : QString::fromStdString(newest.originalPath);
-    QMessageBox box(QMessageBox::Question, tr("Recover unsaved work?"),
-                    tr("MotionBooth Studio did not close cleanly. An autosave of %1 from %2 exists.\n\nRecover it?")
-                        .arg(original, QString::fromStdString(newest.savedUtc)),
-                    QMessageBox::NoButton, this);
+    const QString original =
+        newest.originalPath.empty() ? tr("an unsaved project") : QString::fromStdString(newest.originalPath);
+    QMessageBox box(
+        QMessageBox::Question, tr("Recover unsaved work?"),
+        tr("MotionBooth Studio did not close cleanly. An autosave of %1 from %2 exists.\n\nRecover it?")
+            .arg(original, QString::fromStdString(newest.savedUtc)),
+        QMessageBox::NoButton, this);
     QPushButton* recover = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
     QPushButton* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
     box.addButton(tr("Later"), QMessageBox::RejectRole);
@@ -513,13 +593,137 @@ void MainWindow::addKeyframe() {
 
 void MainWindow::deleteKeyframe() {
     if (!m_timeline->deleteSelectedKey())
-        statusBar()->showMessage(tr("Select a keyframe in the timeline first (a track keeps its last key)"), 3000);
+        statusBar()->showMessage(tr("Select a keyframe in the timeline first (a track keeps its last key)"),
+                                 3000);
+}
+
+void MainWindow::probeCli() {
+    if (m_cliProgram.isEmpty()) {
+        const QString why = tr("motionbooth-cli was not found next to the editor or on the PATH.");
+        m_takesPanel->setRenderAvailable(false, why);
+        m_renderAnimaticAction->setEnabled(false);
+        m_renderAnimaticAction->setToolTip(why);
+        return;
+    }
+    auto* probe = new QProcess(this);
+    connect(probe, &QProcess::finished, this, [this, probe] {
+        const QStringList commands = parseCliCommands(QString::fromUtf8(probe->readAllStandardOutput()));
+        probe->deleteLater();
+        if (commands.contains(QStringLiteral("render")))
+            m_takesPanel->setRenderAvailable(true);
+        else
+            m_takesPanel->setRenderAvailable(
+                false,
+                tr("This motionbooth-cli cannot render takes yet: its --help lists no \"render\" command "
+                   "(it offers: %1).")
+                    .arg(commands.join(QStringLiteral(", "))));
+        if (!commands.contains(QStringLiteral("animatic"))) {
+            m_renderAnimaticAction->setEnabled(false);
+            m_renderAnimaticAction->setToolTip(tr("This motionbooth-cli has no \"animatic\" command."));
+        }
+    });
+    connect(probe, &QProcess::errorOccurred, this, [this, probe](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart)
+            return;
+        m_takesPanel->setRenderAvailable(false,
+                                         tr("Cannot run %1: %2").arg(m_cliProgram, probe->errorString()));
+        probe->deleteLater();
+    });
+    probe->start(m_cliProgram, {QStringLiteral("--help")}, QIODevice::ReadOnly);
+}
+
+QString MainWindow::projectFileForJob() {
+    if (!m_document->filePath().isEmpty() && !m_document->isModified())
+        return m_document->filePath();
+    // A snapshot: the job renders what the user sees now, and the user's file stays as they saved it.
+    const QDir dir(QDir::temp().filePath(QStringLiteral("motionbooth-jobs")));
+    const QString base = m_document->filePath().isEmpty()
+                             ? QStringLiteral("untitled")
+                             : QFileInfo(m_document->filePath()).completeBaseName();
+    const QString path = dir.filePath(
+        QStringLiteral("%1-%2.mbproj")
+            .arg(base, QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"))));
+    try {
+        if (!QDir().mkpath(dir.path()))
+            throw std::runtime_error(tr("cannot create the folder %1").arg(dir.path()).toStdString());
+        saveProject(m_document->project(), path.toStdString());
+    } catch (const std::exception& e) {
+        QMessageBox::critical(
+            this, tr("Cannot start the job"),
+            tr("The project could not be written for the job:\n\n%1").arg(QString::fromStdString(e.what())));
+        return {};
+    }
+    return path;
+}
+
+void MainWindow::renderAnimaticInBackground() {
+    const QString project = projectFileForJob();
+    if (project.isEmpty())
+        return;
+    const QString base = m_document->filePath().isEmpty()
+                             ? QStringLiteral("animatic")
+                             : QFileInfo(m_document->filePath()).completeBaseName();
+    const QString out = QDir(m_document->projectFolder()).filePath(base + QStringLiteral("_animatic.mp4"));
+    m_jobQueue->add(makeAnimaticJob(m_cliProgram, project, out));
+    m_jobsDockWidget->show();
+    m_jobsDockWidget->raise();
+}
+
+void MainWindow::renderVariations(int count, quint64 firstSeed) {
+    const QString project = projectFileForJob();
+    if (project.isEmpty())
+        return;
+    const QString base = m_document->filePath().isEmpty()
+                             ? QStringLiteral("take")
+                             : QFileInfo(m_document->filePath()).completeBaseName();
+    const QDir dir(QDir(m_document->projectFolder()).filePath(QStringLiteral("takes")));
+    if (!QDir().mkpath(dir.path())) {
+        QMessageBox::critical(this, tr("Cannot render"), tr("Cannot create the folder %1").arg(dir.path()));
+        return;
+    }
+    for (int i = 0; i < count; ++i) {
+        const quint64 seed = firstSeed + quint64(i);
+        const QString out = dir.filePath(QStringLiteral("%1_seed%2.mp4").arg(base).arg(seed));
+        ProcessJob* job = makeRenderJob(m_cliProgram, project, out, seed);
+        connect(job, &ProcessJob::ended, this, [this, job](ProcessJob::Status status) {
+            if (status != ProcessJob::Status::Finished)
+                return;
+            Take take;
+            take.video = job->outputPath().toStdString();
+            // The render command writes its sidecar (what reproduces the take) next to the video.
+            take.sidecar = (QFileInfo(job->outputPath()).path() + QLatin1Char('/') +
+                            QFileInfo(job->outputPath()).completeBaseName() + QStringLiteral(".json"))
+                               .toStdString();
+            take.seed = job->tag();
+            take.createdUtc = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+            m_document->push(addTake(take, tr("Add take (seed %1)").arg(take.seed).toStdString()));
+        });
+        m_jobQueue->add(job);
+    }
+    m_jobsDockWidget->show();
+    m_jobsDockWidget->raise();
+}
+
+void MainWindow::playTake(const QString& videoPath, quint64 seed) {
+    m_previewDock->show();
+    m_previewDock->raise();
+    if (!m_previewWidget->playTake(videoPath, m_document->project().shot.fps, tr("Seed %1").arg(seed)))
+        statusBar()->showMessage(m_previewWidget->takeError(), 8000);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (!maybeSave()) {
         event->ignore();
         return;
+    }
+    if (m_jobQueue->runningJob() || m_jobQueue->pendingCount() > 0) {
+        const auto answer = QMessageBox::question(
+            this, tr("Jobs running"), tr("Background jobs are still running. Cancel them and quit?"));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_jobQueue->cancelAll();
     }
     m_playback->pause();
     // A clean close leaves no autosave behind: only a crash does.

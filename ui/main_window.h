@@ -10,6 +10,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 
@@ -17,6 +18,9 @@ namespace mb::ui {
 
 class Autosaver;
 class CurvesPanel;
+class JobQueue;
+class JobsDock;
+class TakesPanel;
 class PlaybackController;
 class PreviewRenderer;
 class PreviewWidget;
@@ -43,6 +47,9 @@ public:
     PreviewRenderer* previewRenderer() const { return m_previewRenderer; }
     PlaybackController* playback() const { return m_playback; }
     Autosaver* autosaver() const { return m_autosaver; }
+    JobQueue* jobQueue() const { return m_jobQueue; }
+    JobsDock* jobsDock() const { return m_jobsDock; }
+    TakesPanel* takesPanel() const { return m_takesPanel; }
 
     /** Opens a project file; on failure shows (or, with `quiet`, only returns) the error. */
     bool openProject(const QString& path, bool quiet = false, QString* error = nullptr);
@@ -50,7 +57,8 @@ public:
     bool save();
     /** Saves under `path`, or asks for one when empty. */
     bool saveAs(const QString& path = QString());
-    /** Offers the autosave copies of sessions that did not close cleanly. Returns true if one was recovered. */
+    /** Offers the autosave copies of sessions that did not close cleanly. Returns true if one was recovered.
+     */
     bool offerRecovery();
     /** Asks to save unsaved changes; false when the user cancels. */
     bool maybeSave();
@@ -62,6 +70,13 @@ public Q_SLOTS:
     void showPreferences();
     void addKeyframe();
     void deleteKeyframe();
+    /** Queues `motionbooth-cli animatic` on the project (saved, or a temporary copy) as a background job. */
+    void renderAnimaticInBackground();
+    /** Queues `count` `motionbooth-cli render` jobs with seeds firstSeed, firstSeed + 1, …; each finished one
+     *  becomes a take (undoable). */
+    void renderVariations(int count, quint64 firstSeed);
+    /** Plays a take in the Preview dock. */
+    void playTake(const QString& videoPath, quint64 seed);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -75,7 +90,13 @@ private:
     void updateTitle();
     void updateRecentMenu();
     void updateFrameLabel();
-    QAction* makeAction(const QString& text, const QString& icon, const QKeySequence& shortcut, const QString& tip);
+    /** Asks motionbooth-cli --help (asynchronously) which job kinds it offers. */
+    void probeCli();
+    /** The project file a job reads: the saved file when it is up to date, else a temporary copy. Empty
+     * (after a message) on failure. */
+    QString projectFileForJob();
+    QAction* makeAction(const QString& text, const QString& icon, const QKeySequence& shortcut,
+                        const QString& tip);
 
     ProjectDocument* m_document;
     PreviewRenderer* m_previewRenderer;
@@ -87,17 +108,25 @@ private:
     ShotPanel* m_shotPanel = nullptr;
     SubjectPanel* m_subjectPanel = nullptr;
     PreviewWidget* m_previewWidget = nullptr;
+    JobQueue* m_jobQueue = nullptr;
+    JobsDock* m_jobsDock = nullptr;
+    TakesPanel* m_takesPanel = nullptr;
+    QDockWidget* m_previewDock = nullptr;
+    QDockWidget* m_jobsDockWidget = nullptr;
+    QString m_cliProgram;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QLabel* m_frameLabel = nullptr;
     QLabel* m_hoverLabel = nullptr;
 
     QAction *m_newAction, *m_openAction, *m_saveAction, *m_saveAsAction, *m_exportAction, *m_prefsAction,
-        *m_quitAction;
-    QAction *m_undoAction, *m_redoAction, *m_copyKeyAction, *m_pasteKeyAction, *m_addKeyAction, *m_deleteKeyAction;
-    QAction *m_selectToolAction, *m_boxToolAction, *m_onionAction, *m_pathsAction, *m_snapAction, *m_cameraAction,
-        *m_animaticAction;
-    QAction *m_playAction, *m_nextFrameAction, *m_prevFrameAction, *m_startAction, *m_endAction, *m_loopAction;
+        *m_quitAction, *m_renderAnimaticAction;
+    QAction *m_undoAction, *m_redoAction, *m_copyKeyAction, *m_pasteKeyAction, *m_addKeyAction,
+        *m_deleteKeyAction;
+    QAction *m_selectToolAction, *m_boxToolAction, *m_onionAction, *m_pathsAction, *m_snapAction,
+        *m_cameraAction, *m_animaticAction;
+    QAction *m_playAction, *m_nextFrameAction, *m_prevFrameAction, *m_startAction, *m_endAction,
+        *m_loopAction;
 };
 
 } // namespace mb::ui

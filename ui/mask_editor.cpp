@@ -76,7 +76,8 @@ QPointF MaskEditor::toImage(const QPointF& p) const {
     const QRectF r = imageRect();
     if (r.isEmpty())
         return {};
-    return {(p.x() - r.left()) * m_photo.width() / r.width(), (p.y() - r.top()) * m_photo.height() / r.height()};
+    return {(p.x() - r.left()) * m_photo.width() / r.width(),
+            (p.y() - r.top()) * m_photo.height() / r.height()};
 }
 
 void MaskEditor::paintStroke(const QPointF& from, const QPointF& to) {
@@ -147,7 +148,8 @@ void MaskEditor::paintEvent(QPaintEvent*) {
     painter.fillRect(rect(), palette().color(QPalette::Base));
     if (m_photo.isNull()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, tr("Select a photo to see and edit its mask"));
+        painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Select a photo to see and edit its mask"));
         return;
     }
     const QRectF r = imageRect();

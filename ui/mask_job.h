@@ -3,8 +3,9 @@
  * \file mask_job.h
  * \brief One auto-mask or mask refinement, run as a worker object on a QThread (never the UI thread).
  *
- * Start it by signal (or QMetaObject::invokeMethod) after moveToThread(); it reports progress, then exactly one
- * of finished/failed/cancelled, and is deleted later by its owner. cancel() is a direct, thread-safe call.
+ * Start it by signal (or QMetaObject::invokeMethod) after moveToThread(); it reports progress, then exactly
+ * one of finished/failed/cancelled, and is deleted later by its owner. cancel() is a direct, thread-safe
+ * call.
  */
 #include "doc/job.h"
 

@@ -13,7 +13,8 @@ qint64 procKiloBytes(const QString& file, const QString& key) {
     if (!f.open(QIODevice::ReadOnly))
         return 0;
     const QString text = QString::fromLatin1(f.readAll());
-    const QRegularExpression re(QStringLiteral("^%1:\\s+(\\d+) kB").arg(key), QRegularExpression::MultilineOption);
+    const QRegularExpression re(QStringLiteral("^%1:\\s+(\\d+) kB").arg(key),
+                                QRegularExpression::MultilineOption);
     const auto m = re.match(text);
     return m.hasMatch() ? m.captured(1).toLongLong() * 1024 : 0;
 }
@@ -26,7 +27,9 @@ MemoryStatusLabel::MemoryStatusLabel(QWidget* parent) : QLabel(parent) {
     refresh();
 }
 
-qint64 MemoryStatusLabel::residentBytes() { return procKiloBytes(QStringLiteral("/proc/self/status"), QStringLiteral("VmRSS")); }
+qint64 MemoryStatusLabel::residentBytes() {
+    return procKiloBytes(QStringLiteral("/proc/self/status"), QStringLiteral("VmRSS"));
+}
 
 qint64 MemoryStatusLabel::availableBytes() {
     return procKiloBytes(QStringLiteral("/proc/meminfo"), QStringLiteral("MemAvailable"));

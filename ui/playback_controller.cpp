@@ -40,9 +40,13 @@ void PlaybackController::pause() {
     Q_EMIT playingChanged(false);
 }
 
-void PlaybackController::togglePlay() { isPlaying() ? pause() : play(); }
+void PlaybackController::togglePlay() {
+    isPlaying() ? pause() : play();
+}
 
-void PlaybackController::setLoop(bool loop) { m_loop = loop; }
+void PlaybackController::setLoop(bool loop) {
+    m_loop = loop;
+}
 
 void PlaybackController::advance() {
     const int next = m_document->currentFrame() + 1;
@@ -57,9 +61,17 @@ void PlaybackController::advance() {
     m_document->setCurrentFrame(next);
 }
 
-void PlaybackController::stepForward() { m_document->setCurrentFrame(m_document->currentFrame() + 1); }
-void PlaybackController::stepBackward() { m_document->setCurrentFrame(m_document->currentFrame() - 1); }
-void PlaybackController::goToStart() { m_document->setCurrentFrame(0); }
-void PlaybackController::goToEnd() { m_document->setCurrentFrame(m_document->frameCount() - 1); }
+void PlaybackController::stepForward() {
+    m_document->setCurrentFrame(m_document->currentFrame() + 1);
+}
+void PlaybackController::stepBackward() {
+    m_document->setCurrentFrame(m_document->currentFrame() - 1);
+}
+void PlaybackController::goToStart() {
+    m_document->setCurrentFrame(0);
+}
+void PlaybackController::goToEnd() {
+    m_document->setCurrentFrame(m_document->frameCount() - 1);
+}
 
 } // namespace mb::ui

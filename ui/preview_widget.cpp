@@ -1,11 +1,23 @@
 #include "ui/preview_widget.h"
 
+#include "media/video_io.h"
 #include "ui/preview_renderer.h"
 #include "ui/project_document.h"
 
 #include <QPainter>
+#include <QTimer>
+#include <cmath>
 
 namespace mb::ui {
+
+namespace {
+QRect fitted(const QSize& image, const QRect& box) {
+    QSize s = image;
+    s.scale(box.size(), Qt::KeepAspectRatio);
+    return QRect(QPoint(box.x() + (box.width() - s.width()) / 2, box.y() + (box.height() - s.height()) / 2),
+                 s);
+}
+} // namespace
 
 PreviewWidget::PreviewWidget(ProjectDocument* document, PreviewRenderer* renderer, QWidget* parent)
     : QWidget(parent), m_document(document), m_renderer(renderer) {
@@ -14,34 +26,124 @@ PreviewWidget::PreviewWidget(ProjectDocument* document, PreviewRenderer* rendere
     setMinimumSize(160, 90);
     connect(renderer, &PreviewRenderer::invalidated, this, [this] { update(); });
     connect(document, &ProjectDocument::currentFrameChanged, this, [this] { update(); });
+    m_takeTimer = new QTimer(this);
+    m_takeTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_takeTimer, &QTimer::timeout, this, [this] {
+        if (m_takeFrames.isEmpty())
+            return;
+        m_takeIndex = (m_takeIndex + 1) % int(m_takeFrames.size());
+        update();
+    });
     m_clock.start();
+}
+
+int PreviewWidget::takeIntervalMs() const {
+    return m_takeTimer->interval();
+}
+
+bool PreviewWidget::playTake(const QString& videoPath, double fps, const QString& title) {
+    stopTake();
+    std::vector<cv::Mat> frames;
+    try {
+        frames = media::decodeVideo(videoPath.toStdString());
+        if (frames.empty())
+            throw std::runtime_error(videoPath.toStdString() + ": the video has no frames");
+    } catch (const std::exception& e) {
+        m_takeError = QString::fromStdString(e.what());
+        update();
+        return false;
+    }
+    m_takeError.clear();
+    m_takeFrames.reserve(int(frames.size()));
+    for (const cv::Mat& f : frames)
+        m_takeFrames << QImage(f.data, f.cols, f.rows, int(f.step), QImage::Format_BGR888).copy();
+    if (fps <= 0)
+        fps = m_document->project().shot.fps;
+    m_takeIndex = 0;
+    m_takeTitle = title;
+    m_takeTimer->start(std::max(1, int(std::lround(1000.0 / std::max(1.0, fps)))));
+    setAccessibleName(tr("Take player"));
+    Q_EMIT takeModeChanged(true);
+    update();
+    return true;
+}
+
+void PreviewWidget::stopTake() {
+    const bool was = isPlayingTake();
+    m_takeTimer->stop();
+    m_takeFrames.clear();
+    m_takeIndex = 0;
+    m_takeError.clear();
+    setAccessibleName(tr("Animatic preview"));
+    if (was)
+        Q_EMIT takeModeChanged(false);
+    update();
+}
+
+void PreviewWidget::setCompareMode(CompareMode mode) {
+    m_compare = mode;
+    update();
 }
 
 void PreviewWidget::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), QColor(0x14, 0x16, 0x1a));
-    const QImage img = m_renderer->frame(m_document->currentFrame(), size());
-    if (img.isNull()) {
-        painter.setPen(QColor(200, 200, 200));
-        const QStringList w = m_renderer->warnings();
-        painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
-                         w.isEmpty() ? tr("No preview") : w.join(QLatin1Char('\n')));
-        return;
-    }
-    QSize s = img.size();
-    s.scale(size(), Qt::KeepAspectRatio);
-    const QRect target(QPoint((width() - s.width()) / 2, (height() - s.height()) / 2), s);
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
-    painter.drawImage(target, img);
-
+    if (isPlayingTake())
+        paintTake(painter);
+    else
+        paintAnimatic(painter);
     ++m_paintsThisSecond;
     if (m_clock.elapsed() >= 1000) {
         m_rate = m_paintsThisSecond * 1000.0 / double(m_clock.restart());
         m_paintsThisSecond = 0;
     }
+}
+
+void PreviewWidget::paintAnimatic(QPainter& painter) {
+    const QImage img = m_renderer->frame(m_document->currentFrame(), size());
+    if (img.isNull() || !m_takeError.isEmpty()) {
+        painter.setPen(QColor(200, 200, 200));
+        const QStringList w = m_takeError.isEmpty() ? m_renderer->warnings() : QStringList{m_takeError};
+        painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
+                         w.isEmpty() ? tr("No preview") : w.join(QLatin1Char('\n')));
+        return;
+    }
+    const QRect target = fitted(img.size(), rect());
+    painter.drawImage(target, img);
     painter.setPen(QColor(255, 255, 255, 170));
-    painter.drawText(target.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignRight,
-                     tr("%1  \u2022  %2 ms").arg(m_document->currentFrame()).arg(m_renderer->lastRenderMs(), 0, 'f', 1));
+    painter.drawText(
+        target.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignRight,
+        tr("%1  \u2022  %2 ms").arg(m_document->currentFrame()).arg(m_renderer->lastRenderMs(), 0, 'f', 1));
+}
+
+void PreviewWidget::paintTake(QPainter& painter) {
+    const QImage& take = m_takeFrames[m_takeIndex];
+    const int frames = std::max(1, m_document->frameCount());
+    const int animaticFrame = std::min(m_takeIndex, frames - 1);
+    QRect takeBox = rect();
+    if (m_compare == CompareMode::SideBySide) {
+        const QRect left(0, 0, width() / 2 - 2, height());
+        takeBox = QRect(width() / 2 + 2, 0, width() - width() / 2 - 2, height());
+        const QImage anim = m_renderer->frame(animaticFrame, left.size());
+        if (!anim.isNull())
+            painter.drawImage(fitted(anim.size(), left), anim);
+        painter.setPen(QColor(255, 255, 255, 170));
+        painter.drawText(left.adjusted(6, 4, -6, -4), Qt::AlignBottom | Qt::AlignLeft, tr("Animatic"));
+    }
+    const QRect target = fitted(take.size(), takeBox);
+    if (m_compare == CompareMode::Onion) {
+        const QImage anim = m_renderer->frame(animaticFrame, target.size());
+        if (!anim.isNull())
+            painter.drawImage(target, anim);
+        painter.setOpacity(0.5);
+    }
+    painter.drawImage(target, take);
+    painter.setOpacity(1.0);
+    painter.setPen(QColor(255, 255, 255, 190));
+    painter.drawText(
+        target.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignRight,
+        tr("%1  \u2022  %2 / %3").arg(m_takeTitle).arg(m_takeIndex).arg(m_takeFrames.size() - 1));
 }
 
 } // namespace mb::ui

@@ -18,7 +18,8 @@ constexpr int kMaxLogLines = 5000; ///< a chatty child must not grow the editor 
 } // namespace
 
 ProcessJob::ProcessJob(QString label, QString program, QStringList arguments, QObject* parent)
-    : QProcess(parent), m_label(std::move(label)), m_program(std::move(program)), m_arguments(std::move(arguments)) {
+    : QProcess(parent), m_label(std::move(label)), m_program(std::move(program)),
+      m_arguments(std::move(arguments)) {
     setProcessChannelMode(QProcess::SeparateChannels);
     connect(this, &QProcess::readyReadStandardOutput, this, &ProcessJob::onReadyReadStandardOutput);
     connect(this, &QProcess::readyReadStandardError, this, &ProcessJob::onReadyReadStandardError);
@@ -55,7 +56,10 @@ QString ProcessJob::formatDuration(qint64 ms) {
     const qint64 s = (ms + 500) / 1000;
     const qint64 h = s / 3600, m = (s / 60) % 60, sec = s % 60;
     if (h > 0)
-        return QStringLiteral("%1:%2:%3").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(sec, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1:%2:%3")
+            .arg(h)
+            .arg(m, 2, 10, QLatin1Char('0'))
+            .arg(sec, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1:%2").arg(m).arg(sec, 2, 10, QLatin1Char('0'));
 }
 
@@ -67,7 +71,8 @@ void ProcessJob::begin() {
     Q_EMIT statusChanged(m_status);
     appendLog(QStringLiteral("$ ") + commandLine());
     if (m_program.isEmpty()) {
-        m_error = tr("motionbooth-cli was not found next to the editor or on the PATH (set MB_CLI to its path).");
+        m_error =
+            tr("motionbooth-cli was not found next to the editor or on the PATH (set MB_CLI to its path).");
         end(Status::Failed);
         return;
     }
@@ -179,10 +184,9 @@ void ProcessJob::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus
         end(Status::Finished);
         return;
     }
-    m_error = exitStatus == QProcess::CrashExit ? tr("%1 crashed.").arg(QFileInfo(m_program).fileName())
-                                                : tr("%1 failed (exit code %2).")
-                                                      .arg(QFileInfo(m_program).fileName())
-                                                      .arg(exitCode);
+    m_error = exitStatus == QProcess::CrashExit
+                  ? tr("%1 crashed.").arg(QFileInfo(m_program).fileName())
+                  : tr("%1 failed (exit code %2).").arg(QFileInfo(m_program).fileName()).arg(exitCode);
     if (!m_stderrTail.isEmpty())
         m_error += QLatin1Char('\n') + m_stderrTail.join(QLatin1Char('\n'));
     end(Status::Failed);
@@ -234,10 +238,14 @@ QStringList cliCommands(const QString& program, int timeoutMs) {
         p.waitForFinished(1000);
         return {};
     }
+    return parseCliCommands(QString::fromUtf8(p.readAllStandardOutput()));
+}
+
+QStringList parseCliCommands(const QString& helpText) {
     // "  NAME [NAME2] USAGE…" under "commands:"; names are lower-case words, usages start otherwise.
     static const QRegularExpression re(QStringLiteral("^  ([a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)*)(?:\\s|$)"));
     QStringList names;
-    const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'));
+    const QStringList lines = helpText.split(QLatin1Char('\n'));
     for (const QString& line : lines) {
         const auto m = re.match(line);
         if (m.hasMatch())
@@ -248,10 +256,12 @@ QStringList cliCommands(const QString& program, int timeoutMs) {
 
 ProcessJob* makeAnimaticJob(const QString& program, const QString& projectPath, const QString& outputPath,
                             QObject* parent) {
-    auto* job = new ProcessJob(
-        QCoreApplication::translate("mb::ui::ProcessJob", "Render animatic: %1").arg(QFileInfo(outputPath).fileName()),
-        program, {QStringLiteral("animatic"), projectPath, QStringLiteral("-o"), outputPath, QStringLiteral("--progress")},
-        parent);
+    auto* job = new ProcessJob(ProcessJob::tr("Render animatic: %1")
+                                   .arg(QFileInfo(outputPath).fileName()),
+                               program,
+                               {QStringLiteral("animatic"), projectPath, QStringLiteral("-o"), outputPath,
+                                QStringLiteral("--progress")},
+                               parent);
     job->setOutputPath(outputPath);
     return job;
 }
@@ -259,7 +269,7 @@ ProcessJob* makeAnimaticJob(const QString& program, const QString& projectPath, 
 ProcessJob* makeRenderJob(const QString& program, const QString& projectPath, const QString& outputPath,
                           quint64 seed, QObject* parent) {
     auto* job = new ProcessJob(
-        QCoreApplication::translate("mb::ui::ProcessJob", "Render take (seed %1)").arg(seed), program,
+        ProcessJob::tr("Render take (seed %1)").arg(seed), program,
         {QStringLiteral("render"), projectPath, QStringLiteral("-o"), outputPath, QStringLiteral("--seed"),
          QString::number(seed), QStringLiteral("--progress")},
         parent);
@@ -269,9 +279,10 @@ ProcessJob* makeRenderJob(const QString& program, const QString& projectPath, co
 }
 
 ProcessJob* makeTrainJob(const QString& program, const QString& projectPath, QObject* parent) {
-    return new ProcessJob(
-        QCoreApplication::translate("mb::ui::ProcessJob", "Fine-tune subject: %1").arg(QFileInfo(projectPath).fileName()),
-        program, {QStringLiteral("train"), projectPath, QStringLiteral("--progress")}, parent);
+    return new ProcessJob(ProcessJob::tr("Fine-tune subject: %1")
+                              .arg(QFileInfo(projectPath).fileName()),
+                          program, {QStringLiteral("train"), projectPath, QStringLiteral("--progress")},
+                          parent);
 }
 
 } // namespace mb::ui

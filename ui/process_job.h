@@ -1,8 +1,8 @@
 #pragma once
 /**
  * \file process_job.h
- * \brief A long job run as a child process (normally `motionbooth-cli … --progress`), in the manner of Shotcut's
- *        AbstractJob/MeltJob: a crash in the renderer cannot take the editor down.
+ * \brief A long job run as a child process (normally `motionbooth-cli … --progress`), in the manner of
+ * Shotcut's AbstractJob/MeltJob: a crash in the renderer cannot take the editor down.
  *
  * The child prints machine-readable lines on stdout (app/cli/cli_common.cpp):
  *   - `percentage: 42.0 stage`  overall progress in percent and the current stage's name,
@@ -112,11 +112,14 @@ private:
 };
 
 /**
- * Where motionbooth-cli is: $MB_CLI when set; else next to the running program (installed: both in bin/; build
- * tree: the editor and the CLI are both in BUILD/app/, tests in BUILD/tests/ui/); else on the PATH. Empty when
- * none is found.
+ * Where motionbooth-cli is: $MB_CLI when set; else next to the running program (installed: both in bin/;
+ * build tree: the editor and the CLI are both in BUILD/app/, tests in BUILD/tests/ui/); else on the PATH.
+ * Empty when none is found.
  */
 QString cliProgram();
+
+/** The subcommand names in the text of `motionbooth-cli --help` ("  NAME USAGE" lines). */
+QStringList parseCliCommands(const QString& helpText);
 
 /** The subcommands `program --help` lists (e.g. "animatic", "bench unet"); empty if it cannot be run. Blocks
  *  for at most `timeoutMs`. */

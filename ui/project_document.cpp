@@ -13,7 +13,8 @@ namespace mb::ui {
 
 ProjectDocument::ProjectDocument(QObject* parent)
     : QObject(parent), m_project(makeNewProject()), m_undoStack(new QUndoStack(this)) {
-    connect(m_undoStack, &QUndoStack::cleanChanged, this, [this](bool) { Q_EMIT modifiedChanged(isModified()); });
+    connect(m_undoStack, &QUndoStack::cleanChanged, this,
+            [this](bool) { Q_EMIT modifiedChanged(isModified()); });
     if (!m_project.subjects.empty())
         m_selectedSubject = QString::fromStdString(m_project.subjects.front().id);
 }
@@ -82,7 +83,9 @@ QString ProjectDocument::displayName() const {
     return m_filePath.isEmpty() ? tr("Untitled") : QFileInfo(m_filePath).fileName();
 }
 
-bool ProjectDocument::isModified() const { return m_modifiedWithoutUndo || !m_undoStack->isClean(); }
+bool ProjectDocument::isModified() const {
+    return m_modifiedWithoutUndo || !m_undoStack->isClean();
+}
 
 void ProjectDocument::setCurrentFrame(int frame) {
     frame = std::clamp(frame, 0, std::max(0, m_project.shot.frames - 1));

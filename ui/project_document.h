@@ -53,7 +53,8 @@ public:
     void save(const QString& path);
 
     QString filePath() const { return m_filePath; }
-    /** The folder masks and exports default to: the project's folder, or the user's documents when unsaved. */
+    /** The folder masks and exports default to: the project's folder, or the user's documents when unsaved.
+     */
     QString projectFolder() const;
     /** Window-title name: the file name, or "Untitled". */
     QString displayName() const;

@@ -18,14 +18,16 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTimer>
-#include <QUndoStack>
-#include <limits>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
+#include <limits>
 
 namespace mb::ui {
 
-QList<QSize> ShotPanel::sizePresets() { return {QSize(576, 320), QSize(448, 256), QSize(256, 144)}; }
+QList<QSize> ShotPanel::sizePresets() {
+    return {QSize(576, 320), QSize(448, 256), QSize(256, 144)};
+}
 
 ShotPanel::ShotPanel(ProjectDocument* document, QWidget* parent) : QWidget(parent), m_document(document) {
     auto* outer = new QVBoxLayout(this);
@@ -150,8 +152,9 @@ ShotPanel::ShotPanel(ProjectDocument* document, QWidget* parent) : QWidget(paren
     connect(m_height, qOverload<int>(&QSpinBox::valueChanged), this,
             [=](int v) { shotEdit([v](Shot& s) { s.height = v; }, tr("Change size"), &m_sizeDrag); });
     connect(m_sizePreset, qOverload<int>(&QComboBox::activated), this, &ShotPanel::onPresetActivated);
-    connect(m_seed, qOverload<int>(&QSpinBox::valueChanged), this,
-            [=](int v) { shotEdit([v](Shot& s) { s.seed = std::uint64_t(v); }, tr("Change seed"), &m_seedDrag); });
+    connect(m_seed, qOverload<int>(&QSpinBox::valueChanged), this, [=](int v) {
+        shotEdit([v](Shot& s) { s.seed = std::uint64_t(v); }, tr("Change seed"), &m_seedDrag);
+    });
     connect(dice, &QToolButton::clicked, this, [this] {
         m_seed->setValue(int(QRandomGenerator::global()->bounded(std::numeric_limits<int>::max())));
     });

@@ -61,8 +61,8 @@ private:
     QCheckBox* m_pinned;
     QLabel* m_promptPreview;
     // One merge id per field: consecutive changes of the same field are one undo step.
-    unsigned m_framesDrag = 0, m_fpsDrag = 0, m_sizeDrag = 0, m_seedDrag = 0, m_stepsDrag = 0, m_guidanceDrag = 0,
-             m_panDrag = 0, m_promptDrag = 0;
+    unsigned m_framesDrag = 0, m_fpsDrag = 0, m_sizeDrag = 0, m_seedDrag = 0, m_stepsDrag = 0,
+             m_guidanceDrag = 0, m_panDrag = 0, m_promptDrag = 0;
     bool m_refreshing = false;
 };
 

@@ -25,7 +25,9 @@ constexpr int kOnionFrames = 2;           // ghosts on each side of the current 
 
 enum Edge : unsigned { Left = 1, Top = 2, Right = 4, Bottom = 8 };
 
-QRectF rectOf(const QPointF& a, const QPointF& b) { return QRectF(a, b).normalized(); }
+QRectF rectOf(const QPointF& a, const QPointF& b) {
+    return QRectF(a, b).normalized();
+}
 } // namespace
 
 StageView::StageView(ProjectDocument* document, PreviewRenderer* preview, QWidget* parent)
@@ -34,7 +36,8 @@ StageView::StageView(ProjectDocument* document, PreviewRenderer* preview, QWidge
     setFocusPolicy(Qt::ClickFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setAccessibleName(tr("Stage"));
-    setAccessibleDescription(tr("The output frame with subject boxes, motion paths and the camera pan arrow"));
+    setAccessibleDescription(
+        tr("The output frame with subject boxes, motion paths and the camera pan arrow"));
     connect(document, &ProjectDocument::changed, this, [this] { update(); });
     connect(document, &ProjectDocument::currentFrameChanged, this, [this] { update(); });
     connect(document, &ProjectDocument::selectedSubjectChanged, this, [this] { update(); });
@@ -58,7 +61,9 @@ void StageView::setMotionPaths(bool on) {
     m_motionPaths = on;
     update();
 }
-void StageView::setSnapping(bool on) { m_snapping = on; }
+void StageView::setSnapping(bool on) {
+    m_snapping = on;
+}
 void StageView::setCameraArrow(bool on) {
     m_cameraArrow = on;
     update();
@@ -107,7 +112,9 @@ std::optional<QRectF> StageView::boxRect(const QString& subjectId) const {
     return rectOf(toWidget(b.x0, b.y0), toWidget(b.x1, b.y1));
 }
 
-QPointF StageView::cameraArrowBase() const { return frameRect().center(); }
+QPointF StageView::cameraArrowBase() const {
+    return frameRect().center();
+}
 
 QPointF StageView::cameraArrowTip() const {
     const QRectF fr = frameRect();
@@ -115,7 +122,8 @@ QPointF StageView::cameraArrowTip() const {
     return fr.center() + QPointF(pan.x * fr.width(), pan.y * fr.height());
 }
 
-void StageView::setScreenBox(const QString& subjectId, const NormBox& screen, unsigned dragId, const QString& label) {
+void StageView::setScreenBox(const QString& subjectId, const NormBox& screen, unsigned dragId,
+                             const QString& label) {
     const Project& p = m_document->project();
     const BoxTrack* t = p.findTrack(subjectId.toStdString());
     if (!t)
@@ -183,9 +191,10 @@ QString StageView::hitBox(const QPointF& pos) const {
 
 QVector<QRectF> StageView::handleRects(const QRectF& r) const {
     const double s = kHandleSize;
-    const QPointF pts[8] = {r.topLeft(),  QPointF(r.center().x(), r.top()),    r.topRight(),
-                            QPointF(r.right(), r.center().y()), r.bottomRight(), QPointF(r.center().x(), r.bottom()),
-                            r.bottomLeft(), QPointF(r.left(), r.center().y())};
+    const QPointF pts[8] = {r.topLeft(),     QPointF(r.center().x(), r.top()),
+                            r.topRight(),    QPointF(r.right(), r.center().y()),
+                            r.bottomRight(), QPointF(r.center().x(), r.bottom()),
+                            r.bottomLeft(),  QPointF(r.left(), r.center().y())};
     QVector<QRectF> out;
     for (const auto& pt : pts)
         out << QRectF(pt.x() - s / 2, pt.y() - s / 2, s, s);
@@ -196,7 +205,8 @@ StageView::EdgeMask StageView::hitHandle(const QPointF& pos) const {
     const auto r = boxRect(m_document->selectedSubject());
     if (!r)
         return 0;
-    static const EdgeMask masks[8] = {Left | Top, Top, Right | Top, Right, Right | Bottom, Bottom, Left | Bottom, Left};
+    static const EdgeMask masks[8] = {Left | Top,     Top,    Right | Top,   Right,
+                                      Right | Bottom, Bottom, Left | Bottom, Left};
     const auto handles = handleRects(*r);
     for (int i = 0; i < handles.size(); ++i)
         if (handles[i].adjusted(-3, -3, 3, 3).contains(pos))
@@ -228,7 +238,8 @@ QVector<double> StageView::guidesY(const QString& except) const {
     return g;
 }
 
-double StageView::snapValue(double v, const QVector<double>& guides, double pixelScale, double* guideHit) const {
+double StageView::snapValue(double v, const QVector<double>& guides, double pixelScale,
+                            double* guideHit) const {
     double best = kSnapDistance / pixelScale, delta = 0;
     bool hit = false;
     for (double g : guides)
@@ -389,7 +400,8 @@ void StageView::mouseMoveEvent(QMouseEvent* event) {
     }
     case Drag::Draw: {
         const QPointF a = toNormalized(m_pressPos);
-        m_drawBox = {std::min(a.x(), n.x()), std::min(a.y(), n.y()), std::max(a.x(), n.x()), std::max(a.y(), n.y())};
+        m_drawBox = {std::min(a.x(), n.x()), std::min(a.y(), n.y()), std::max(a.x(), n.x()),
+                     std::max(a.y(), n.y())};
         m_drawBox = snapEdges(m_drawBox, Left | Top | Right | Bottom, QString());
         update();
         break;
@@ -409,7 +421,8 @@ void StageView::mouseMoveEvent(QMouseEvent* event) {
         cx = std::round(std::clamp(cx, -2.0, 2.0) * 1000.0) / 1000.0;
         cy = std::round(std::clamp(cy, -2.0, 2.0) * 1000.0) / 1000.0;
         const Project& p = m_document->project();
-        m_document->push(setCamera(p, withTotalPan(p.camera, cx, cy), tr("Set camera pan").toStdString(), m_dragId));
+        m_document->push(
+            setCamera(p, withTotalPan(p.camera, cx, cy), tr("Set camera pan").toStdString(), m_dragId));
         break;
     }
     case Drag::None:
@@ -506,8 +519,10 @@ void StageView::paintFrameBackground(QPainter& painter, const QRectF& fr) {
     // Rule-of-thirds guides.
     painter.setPen(QPen(QColor(255, 255, 255, 40), 1, Qt::DashLine));
     for (int i = 1; i < 3; ++i) {
-        painter.drawLine(QPointF(fr.left() + fr.width() * i / 3, fr.top()), QPointF(fr.left() + fr.width() * i / 3, fr.bottom()));
-        painter.drawLine(QPointF(fr.left(), fr.top() + fr.height() * i / 3), QPointF(fr.right(), fr.top() + fr.height() * i / 3));
+        painter.drawLine(QPointF(fr.left() + fr.width() * i / 3, fr.top()),
+                         QPointF(fr.left() + fr.width() * i / 3, fr.bottom()));
+        painter.drawLine(QPointF(fr.left(), fr.top() + fr.height() * i / 3),
+                         QPointF(fr.right(), fr.top() + fr.height() * i / 3));
     }
     painter.setPen(QPen(QColor(255, 255, 255, 150), 1.2));
     painter.setBrush(Qt::NoBrush);
@@ -581,7 +596,8 @@ void StageView::paintMotionPaths(QPainter& painter) {
             if (f < 0 || f >= centres.size())
                 continue;
             const QPointF q = centres[f];
-            const QPointF diamond[4] = {q + QPointF(0, -5), q + QPointF(5, 0), q + QPointF(0, 5), q + QPointF(-5, 0)};
+            const QPointF diamond[4] = {q + QPointF(0, -5), q + QPointF(5, 0), q + QPointF(0, 5),
+                                        q + QPointF(-5, 0)};
             painter.drawPolygon(diamond, 4);
         }
         // The current frame's position.
@@ -620,7 +636,8 @@ void StageView::paintBoxes(QPainter& painter) {
         if (t.pinnedToScene)
             label += QStringLiteral(" \u2693");
         const QFontMetricsF fm(font());
-        const QRectF tab(r->left(), r->top() - fm.height() - 4, fm.horizontalAdvance(label) + 10, fm.height() + 4);
+        const QRectF tab(r->left(), r->top() - fm.height() - 4, fm.horizontalAdvance(label) + 10,
+                         fm.height() + 4);
         painter.setPen(Qt::NoPen);
         painter.setBrush(c);
         painter.drawRoundedRect(tab, 3, 3);
@@ -642,9 +659,11 @@ void StageView::paintBoxes(QPainter& painter) {
     const QRectF fr = frameRect();
     painter.setPen(QPen(QColor(255, 230, 0, 200), 1));
     for (double gx : m_activeGuidesX)
-        painter.drawLine(QPointF(fr.left() + gx * fr.width(), 0), QPointF(fr.left() + gx * fr.width(), height()));
+        painter.drawLine(QPointF(fr.left() + gx * fr.width(), 0),
+                         QPointF(fr.left() + gx * fr.width(), height()));
     for (double gy : m_activeGuidesY)
-        painter.drawLine(QPointF(0, fr.top() + gy * fr.height()), QPointF(width(), fr.top() + gy * fr.height()));
+        painter.drawLine(QPointF(0, fr.top() + gy * fr.height()),
+                         QPointF(width(), fr.top() + gy * fr.height()));
 }
 
 void StageView::paintCameraArrow(QPainter& painter) {
@@ -670,7 +689,8 @@ void StageView::paintCameraArrow(QPainter& painter) {
     painter.setBrush(QColor(c.red(), c.green(), c.blue(), 140));
     painter.drawEllipse(tip, 6, 6);
     const CameraOffset pan = m_document->project().camera.totalPan();
-    const QString text = tr("Camera pan %1%, %2%").arg(pan.x * 100.0, 0, 'f', 1).arg(pan.y * 100.0, 0, 'f', 1);
+    const QString text =
+        tr("Camera pan %1%, %2%").arg(pan.x * 100.0, 0, 'f', 1).arg(pan.y * 100.0, 0, 'f', 1);
     painter.setPen(c.lighter(130));
     painter.drawText(tip + QPointF(10, -8), text);
 }

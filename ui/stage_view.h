@@ -25,7 +25,8 @@ class StageView : public QWidget {
 public:
     enum class Tool { Select, DrawBox };
 
-    explicit StageView(ProjectDocument* document, PreviewRenderer* preview = nullptr, QWidget* parent = nullptr);
+    explicit StageView(ProjectDocument* document, PreviewRenderer* preview = nullptr,
+                       QWidget* parent = nullptr);
 
     Tool tool() const { return m_tool; }
     void setTool(Tool tool);

@@ -32,10 +32,12 @@ namespace mb::ui {
 namespace {
 constexpr int kThumb = 84;
 
-QIcon icon(const QString& name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(name)); }
+QIcon icon(const QString& name) {
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
+}
 
 bool isImageFile(const QString& path) {
-    static const QStringList exts = {QStringLiteral("png"), QStringLiteral("jpg"), QStringLiteral("jpeg"),
+    static const QStringList exts = {QStringLiteral("png"), QStringLiteral("jpg"),  QStringLiteral("jpeg"),
                                      QStringLiteral("bmp"), QStringLiteral("webp"), QStringLiteral("tif"),
                                      QStringLiteral("tiff")};
     return exts.contains(QFileInfo(path).suffix().toLower());
@@ -72,7 +74,8 @@ QIcon thumbnail(const QString& photo, const QString& mask) {
 }
 } // namespace
 
-SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent) : QWidget(parent), m_document(document) {
+SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent)
+    : QWidget(parent), m_document(document) {
     setAcceptDrops(true);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -143,7 +146,8 @@ SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent) : QWidget
     const std::tuple<QString, QString, MaskEditor::Tool> toolDefs[] = {
         {QStringLiteral("brush"), tr("Brush: paint what belongs to the subject"), MaskEditor::Tool::Brush},
         {QStringLiteral("eraser"), tr("Eraser: remove part of the mask"), MaskEditor::Tool::Eraser},
-        {QStringLiteral("rect-select"), tr("Rectangle: re-segment inside a box"), MaskEditor::Tool::Rectangle}};
+        {QStringLiteral("rect-select"), tr("Rectangle: re-segment inside a box"),
+         MaskEditor::Tool::Rectangle}};
     m_editor = new MaskEditor(this);
     for (const auto& [name, tip, tool] : toolDefs) {
         auto* b = new QToolButton(this);
@@ -195,8 +199,9 @@ SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent) : QWidget
         connect(e, &QLineEdit::editingFinished, this, &SubjectPanel::commitSubjectFields);
     connect(m_learned, &QCheckBox::toggled, this, [this] { commitSubjectFields(); });
     connect(addPhotosButton, &QPushButton::clicked, this, [this] {
-        const QStringList files = QFileDialog::getOpenFileNames(
-            this, tr("Add Photos"), m_document->projectFolder(), tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)"));
+        const QStringList files =
+            QFileDialog::getOpenFileNames(this, tr("Add Photos"), m_document->projectFolder(),
+                                          tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)"));
         addPhotos(files);
     });
     connect(removePhoto, &QToolButton::clicked, this, &SubjectPanel::removePhotoClicked);
@@ -224,9 +229,13 @@ SubjectPanel::~SubjectPanel() {
     m_thread.wait();
 }
 
-QString SubjectPanel::maskFolder() const { return QDir(m_document->projectFolder()).filePath(QStringLiteral("masks")); }
+QString SubjectPanel::maskFolder() const {
+    return QDir(m_document->projectFolder()).filePath(QStringLiteral("masks"));
+}
 
-int SubjectPanel::selectedPhoto() const { return m_photos->currentRow(); }
+int SubjectPanel::selectedPhoto() const {
+    return m_photos->currentRow();
+}
 
 void SubjectPanel::refreshSubjects() {
     m_refreshing = true;
@@ -235,9 +244,10 @@ void SubjectPanel::refreshSubjects() {
     m_subjects->clear();
     for (size_t i = 0; i < p.subjects.size(); ++i) {
         const Subject& s = p.subjects[i];
-        auto* item = new QListWidgetItem(QStringLiteral("%1  \u2014  {%2}  \u2022  %3")
-                                             .arg(QString::fromStdString(s.className), QString::fromStdString(s.id))
-                                             .arg(tr("%n photo(s)", nullptr, int(s.photos.size()))));
+        auto* item =
+            new QListWidgetItem(QStringLiteral("%1  \u2014  {%2}  \u2022  %3")
+                                    .arg(QString::fromStdString(s.className), QString::fromStdString(s.id))
+                                    .arg(tr("%n photo(s)", nullptr, int(s.photos.size()))));
         QPixmap chip(12, 12);
         chip.fill(subjectColor(int(i)));
         item->setIcon(QIcon(chip));
@@ -270,16 +280,18 @@ void SubjectPanel::refreshPhotos() {
     m_photos->clear();
     if (s) {
         for (const auto& photo : s->photos) {
-            auto* item = new QListWidgetItem(thumbnail(QString::fromStdString(photo.image), QString::fromStdString(photo.mask)),
-                                             QFileInfo(QString::fromStdString(photo.image)).fileName());
+            auto* item = new QListWidgetItem(
+                thumbnail(QString::fromStdString(photo.image), QString::fromStdString(photo.mask)),
+                QFileInfo(QString::fromStdString(photo.image)).fileName());
             item->setToolTip(QString::fromStdString(photo.image) +
-                             (photo.mask.empty() ? tr("\nNo mask yet") : tr("\nMask: %1").arg(QString::fromStdString(photo.mask))));
+                             (photo.mask.empty() ? tr("\nNo mask yet")
+                                                 : tr("\nMask: %1").arg(QString::fromStdString(photo.mask))));
             m_photos->addItem(item);
         }
         const int n = int(s->photos.size());
-        m_photoHint->setText(n == 0 ? tr("Drop 3–10 photos of the subject here.")
-                                    : (n < 3 || n > 10) ? tr("%n photo(s): 3–10 are recommended.", nullptr, n)
-                                                        : QString());
+        m_photoHint->setText(n == 0              ? tr("Drop 3–10 photos of the subject here.")
+                             : (n < 3 || n > 10) ? tr("%n photo(s): 3–10 are recommended.", nullptr, n)
+                                                 : QString());
     } else {
         m_photoHint->setText(tr("Add a subject, then drop its photos here."));
     }
@@ -301,10 +313,13 @@ void SubjectPanel::showSelectedPhoto() {
     QImageReader reader(QString::fromStdString(s->photos[size_t(i)].image));
     reader.setAutoTransform(true);
     const QImage photo = reader.read();
-    const QImage mask = s->photos[size_t(i)].mask.empty() ? QImage() : QImage(QString::fromStdString(s->photos[size_t(i)].mask));
+    const QImage mask = s->photos[size_t(i)].mask.empty()
+                            ? QImage()
+                            : QImage(QString::fromStdString(s->photos[size_t(i)].mask));
     m_editor->setImages(photo, mask);
-    m_status->setText(photo.isNull() ? tr("Cannot read %1: %2").arg(reader.fileName(), reader.errorString())
-                                     : tr("Mask covers %1% of the photo").arg(m_editor->maskCoverage() * 100, 0, 'f', 1));
+    m_status->setText(
+        photo.isNull() ? tr("Cannot read %1: %2").arg(reader.fileName(), reader.errorString())
+                       : tr("Mask covers %1% of the photo").arg(m_editor->maskCoverage() * 100, 0, 'f', 1));
 }
 
 void SubjectPanel::addSubjectClicked() {
@@ -323,7 +338,8 @@ void SubjectPanel::removeSubjectClicked() {
     const QString id = m_document->selectedSubject();
     if (id.isEmpty())
         return;
-    m_document->push(mb::removeSubject(m_document->project(), id.toStdString(), tr("Remove subject").toStdString()));
+    m_document->push(
+        mb::removeSubject(m_document->project(), id.toStdString(), tr("Remove subject").toStdString()));
 }
 
 void SubjectPanel::commitSubjectFields() {
@@ -349,7 +365,8 @@ void SubjectPanel::commitSubjectFields() {
     edited.learned = m_learned->isChecked();
     if (edited == *s)
         return;
-    m_document->push(setSubject(m_document->project(), id.toStdString(), edited, tr("Edit subject").toStdString()));
+    m_document->push(
+        setSubject(m_document->project(), id.toStdString(), edited, tr("Edit subject").toStdString()));
     m_document->setSelectedSubject(QString::fromStdString(edited.id));
 }
 
@@ -381,7 +398,8 @@ void SubjectPanel::removePhotoClicked() {
         return;
     Subject edited = *s;
     edited.photos.erase(edited.photos.begin() + i);
-    m_document->push(setSubject(m_document->project(), id.toStdString(), edited, tr("Remove photo").toStdString()));
+    m_document->push(
+        setSubject(m_document->project(), id.toStdString(), edited, tr("Remove photo").toStdString()));
 }
 
 void SubjectPanel::dragEnterEvent(QDragEnterEvent* event) {
@@ -405,13 +423,15 @@ QString SubjectPanel::newMaskPath(const QString& subjectId, const QString& photo
     // A new file per edit (never overwritten), so undo can point back at the previous mask.
     const QString stem = QFileInfo(photoPath).completeBaseName();
     static int counter = 0; // two edits within one millisecond still get two files
-    return QDir(maskFolder()).filePath(QStringLiteral("%1_%2_mask_%3_%4.png")
-                                           .arg(subjectId, stem)
-                                           .arg(QDateTime::currentMSecsSinceEpoch())
-                                           .arg(++counter));
+    return QDir(maskFolder())
+        .filePath(QStringLiteral("%1_%2_mask_%3_%4.png")
+                      .arg(subjectId, stem)
+                      .arg(QDateTime::currentMSecsSinceEpoch())
+                      .arg(++counter));
 }
 
-void SubjectPanel::setPhotoMask(const QString& subjectId, int index, const QString& maskPath, const QString& label) {
+void SubjectPanel::setPhotoMask(const QString& subjectId, int index, const QString& maskPath,
+                                const QString& label) {
     const Subject* s = m_document->project().findSubject(subjectId.toStdString());
     if (!s || index < 0 || index >= int(s->photos.size()))
         return;
@@ -462,7 +482,8 @@ void SubjectPanel::startNext() {
     connect(job, &MaskJob::progress, m_progress, &QProgressBar::setValue);
     connect(job, &MaskJob::finished, this, [this, r](const QString& path, double seconds) {
         setPhotoMask(r.subjectId, r.photoIndex, path, r.refine ? tr("Refine mask") : tr("Auto-mask"));
-        m_status->setText(tr("Masked %1 in %2 s").arg(QFileInfo(r.imagePath).fileName()).arg(seconds, 0, 'f', 2));
+        m_status->setText(
+            tr("Masked %1 in %2 s").arg(QFileInfo(r.imagePath).fileName()).arg(seconds, 0, 'f', 2));
         Q_EMIT jobFinished(r.photoIndex, seconds);
     });
     connect(job, &MaskJob::failed, this, [this, r](const QString& message) {
@@ -501,7 +522,8 @@ void SubjectPanel::onMaskPainted() {
         m_status->setText(tr("Cannot write %1").arg(path));
         return;
     }
-    setPhotoMask(id, i, path, m_editor->tool() == MaskEditor::Tool::Eraser ? tr("Erase mask") : tr("Paint mask"));
+    setPhotoMask(id, i, path,
+                 m_editor->tool() == MaskEditor::Tool::Eraser ? tr("Erase mask") : tr("Paint mask"));
 }
 
 void SubjectPanel::onRectangleDrawn(const QRect& rect) {

@@ -17,7 +17,7 @@ namespace {
 constexpr int kHeaderWidth = 150; // px, row names
 constexpr int kRulerHeight = 24;  // px, frame numbers
 constexpr int kRowHeight = 28;
-constexpr int kSideMargin = 14;   // px, so the first and last diamonds are whole
+constexpr int kSideMargin = 14; // px, so the first and last diamonds are whole
 constexpr int kKeyRadius = 6;
 
 QString easingLabel(const Easing& e) {
@@ -39,7 +39,8 @@ QString easingLabel(const Easing& e) {
 }
 } // namespace
 
-TimelineWidget::TimelineWidget(ProjectDocument* document, QWidget* parent) : QWidget(parent), m_document(document) {
+TimelineWidget::TimelineWidget(ProjectDocument* document, QWidget* parent)
+    : QWidget(parent), m_document(document) {
     setMouseTracking(true);
     setFocusPolicy(Qt::ClickFocus);
     setAccessibleName(tr("Timeline"));
@@ -55,7 +56,9 @@ TimelineWidget::TimelineWidget(ProjectDocument* document, QWidget* parent) : QWi
     connect(document, &ProjectDocument::selectedSubjectChanged, this, [this] { update(); });
 }
 
-QSize TimelineWidget::sizeHint() const { return {800, kRulerHeight + kRowHeight * int(rows().size()) + 8}; }
+QSize TimelineWidget::sizeHint() const {
+    return {800, kRulerHeight + kRowHeight * int(rows().size()) + 8};
+}
 
 QStringList TimelineWidget::rows() const {
     QStringList out;
@@ -65,7 +68,9 @@ QStringList TimelineWidget::rows() const {
     return out;
 }
 
-QRect TimelineWidget::rowRect(int row) const { return QRect(0, kRulerHeight + row * kRowHeight, width(), kRowHeight); }
+QRect TimelineWidget::rowRect(int row) const {
+    return QRect(0, kRulerHeight + row * kRowHeight, width(), kRowHeight);
+}
 
 double TimelineWidget::frameX(int frame) const {
     const int L = std::max(1, m_document->frameCount());
@@ -173,24 +178,25 @@ QString TimelineWidget::easingNameAt(const QString& row, int frame) const {
 bool TimelineWidget::addKeyAtPlayhead(const QString& row) {
     const int f = m_document->currentFrame(), L = m_document->frameCount();
     const bool camera = row == QLatin1String(ProjectDocument::kCameraRow);
-    const bool added = editRowKeys(row, camera ? tr("Add camera key") : tr("Add box key"), 0, [&](auto& keys) {
-        using Key = typename std::decay_t<decltype(keys)>::value_type;
-        if (keyAtFrame(keys, f, L) >= 0)
-            return false;
-        // The new key holds the value the row has there now, so adding it changes no motion.
-        if constexpr (std::is_same_v<Key, CameraKeyframe>) {
-            CameraPath c;
-            c.keys = keys;
-            c.setKeyAtFrame(f, L, c.offsetAtFrame(f, L));
-            keys = c.keys;
-        } else {
-            BoxTrack t;
-            t.keys = keys;
-            t.setKeyAtFrame(f, L, t.boxAtFrame(f, L));
-            keys = t.keys;
-        }
-        return true;
-    });
+    const bool added =
+        editRowKeys(row, camera ? tr("Add camera key") : tr("Add box key"), 0, [&](auto& keys) {
+            using Key = typename std::decay_t<decltype(keys)>::value_type;
+            if (keyAtFrame(keys, f, L) >= 0)
+                return false;
+            // The new key holds the value the row has there now, so adding it changes no motion.
+            if constexpr (std::is_same_v<Key, CameraKeyframe>) {
+                CameraPath c;
+                c.keys = keys;
+                c.setKeyAtFrame(f, L, c.offsetAtFrame(f, L));
+                keys = c.keys;
+            } else {
+                BoxTrack t;
+                t.keys = keys;
+                t.setKeyAtFrame(f, L, t.boxAtFrame(f, L));
+                keys = t.keys;
+            }
+            return true;
+        });
     if (added)
         selectKey(row, f);
     return added;
@@ -310,8 +316,9 @@ void TimelineWidget::mouseMoveEvent(QMouseEvent* event) {
     const int L = m_document->frameCount(), from = m_selectedFrame;
     // Select the destination first, so the change notification finds the key where it now is.
     m_selectedFrame = target;
-    const bool moved = editRowKeys(m_selectedRow, tr("Move key"), m_dragId,
-                                   [&](auto& keys) { return moveKeyToFrame(keys, keyAtFrame(keys, from, L), target, L); });
+    const bool moved = editRowKeys(m_selectedRow, tr("Move key"), m_dragId, [&](auto& keys) {
+        return moveKeyToFrame(keys, keyAtFrame(keys, from, L), target, L);
+    });
     if (!moved) {
         m_selectedFrame = from;
         return;
@@ -373,7 +380,7 @@ void TimelineWidget::contextMenuEvent(QContextMenuEvent* event) {
             pasteKeyAtPlayhead();
         });
         paste->setEnabled(row == QLatin1String(ProjectDocument::kCameraRow) ? bool(m_cameraClipboard)
-                                                                             : bool(m_boxClipboard));
+                                                                            : bool(m_boxClipboard));
     }
     menu.exec(event->globalPos());
 }
@@ -423,7 +430,8 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
         painter.fillRect(QRect(0, rr.top(), kHeaderWidth, rr.height()), pal.color(QPalette::Window));
         painter.fillRect(QRect(6, rr.top() + 7, 10, rr.height() - 14), c);
         painter.setPen(pal.color(QPalette::WindowText));
-        painter.drawText(QRect(24, rr.top(), kHeaderWidth - 28, rr.height()), Qt::AlignVCenter | Qt::AlignLeft,
+        painter.drawText(QRect(24, rr.top(), kHeaderWidth - 28, rr.height()),
+                         Qt::AlignVCenter | Qt::AlignLeft,
                          painter.fontMetrics().elidedText(rowLabel(id), Qt::ElideRight, kHeaderWidth - 28));
         // Segments between keys, labelled with their easing where they are wide enough.
         const QVector<int> frames = keyFrames(id);
@@ -444,7 +452,8 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
             const QPointF q(frameX(f), rr.center().y());
             const bool sel = id == m_selectedRow && f == m_selectedFrame;
             const double k = sel ? kKeyRadius + 1.5 : kKeyRadius;
-            const QPointF d[4] = {q + QPointF(0, -k), q + QPointF(k, 0), q + QPointF(0, k), q + QPointF(-k, 0)};
+            const QPointF d[4] = {q + QPointF(0, -k), q + QPointF(k, 0), q + QPointF(0, k),
+                                  q + QPointF(-k, 0)};
             painter.setPen(QPen(sel ? Qt::white : QColor(20, 20, 20), sel ? 2 : 1));
             painter.setBrush(sel ? c.lighter(140) : c);
             painter.drawPolygon(d, 4);

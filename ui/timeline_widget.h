@@ -4,9 +4,9 @@
  * \brief The timeline: frames 0..L-1 across, one row per subject box track and one for the camera, keyframes
  *        as diamonds, the playhead.
  *
- * Click or drag on the ruler to scrub. Click a key to select it, drag it to move it in time (one undo step per
- * drag; a key never lands on a frame that has one already). Double-click a row to add a key there. The context
- * menu of a key sets the easing of the segment that starts at it, copies, pastes or deletes it.
+ * Click or drag on the ruler to scrub. Click a key to select it, drag it to move it in time (one undo step
+ * per drag; a key never lands on a frame that has one already). Double-click a row to add a key there. The
+ * context menu of a key sets the easing of the segment that starts at it, copies, pastes or deletes it.
  */
 #include "doc/box_track.h"
 #include "doc/camera_path.h"
@@ -37,7 +37,8 @@ public:
     QString selectedRow() const { return m_selectedRow; }
     int selectedFrame() const { return m_selectedFrame; }
 
-    /** Adds a key holding the current value at the playhead on `row` (the selected subject's or camera row). */
+    /** Adds a key holding the current value at the playhead on `row` (the selected subject's or camera row).
+     */
     bool addKeyAtPlayhead(const QString& row);
     /** Deletes the selected key (never a row's last one). */
     bool deleteSelectedKey();
@@ -63,7 +64,8 @@ protected:
 
 private:
     /** Copies the key list of `row`, lets `edit` change it, and pushes one command when it did. */
-    template <class Edit> bool editRowKeys(const QString& row, const QString& label, unsigned dragId, Edit edit) {
+    template <class Edit>
+    bool editRowKeys(const QString& row, const QString& label, unsigned dragId, Edit edit) {
         const Project& p = m_document->project();
         if (row == QLatin1String(ProjectDocument::kCameraRow)) {
             CameraPath camera = p.camera;

@@ -1,6 +1,7 @@
 // motionbooth-cli: the headless render node. Subcommands register themselves (command_registry.h).
 #include "arg_parser.h"
 #include "command_registry.h"
+#include "ml/threads.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -34,15 +35,9 @@ static void printHelp() {
 
 int main(int argc, char** argv) {
     using namespace mb::cli;
-    // LibTorch's OpenMP threads busy-wait between parallel regions by default. On a machine with other work
-    // (or more threads than free cores) that spinning makes a UNet step 10-20x slower (measured: 1.5 s
-    // instead of 0.08 s for the tiny model at 2 threads under load). libgomp reads the policy when it is
-    // loaded, before main, so set it and re-execute once, unless the user chose a policy.
-    if (!std::getenv("OMP_WAIT_POLICY")) {
-        setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-        execv("/proc/self/exe", argv);
-        // exec failed (no /proc): carry on with the default policy.
-    }
+    // LibTorch's OpenMP threads busy-wait between parallel regions by default; on a busy machine that makes a
+    // UNet step 10-20x slower. The policy is read before main, so this re-executes once with PASSIVE.
+    mb::ml::ensure_passive_openmp(argv);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         printHelp();

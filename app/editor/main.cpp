@@ -38,11 +38,13 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription(QApplication::translate("main", "MotionBooth Studio editor"));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                  QApplication::translate("main", "Render the main window to a PNG file and exit."),
-                                  QStringLiteral("png"));
+    QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Render the main window to a PNG file and exit."),
+        QStringLiteral("png"));
     parser.addOption(screenshot);
-    parser.addPositionalArgument(QStringLiteral("project"), QApplication::translate("main", "Project file to open."),
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QApplication::translate("main", "Project file to open."),
                                  QStringLiteral("[project]"));
     parser.process(app);
 

@@ -115,7 +115,7 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
 
     const std::string modelDir = resolveModelFolder(project, request.model);
     control.report("load", 0, 1, "model: " + modelDir);
-    const ml::ThreadConfig threads = ml::configure_threads(request.threads);
+    const ml::ThreadConfig threads = ml::configure_threads(request.threads, 1); // inference: OpenBLAS at 1, LibTorch splits the work
 
     std::shared_ptr<ml::UNet3DConditionModelImpl> unet;
     ml::PipelineLoadOptions lo;

@@ -10,9 +10,9 @@ namespace mb::media {
 
 namespace {
 
-constexpr double kBorderBand = 0.06;   // fraction of the shorter side treated as "the photo's border"
-constexpr int kBorderClusters = 5;     // colours the border is summarised by
-constexpr double kCentreSigma = 0.38;  // centre prior's spread, fraction of each side
+constexpr double kBorderBand = 0.06;  // fraction of the shorter side treated as "the photo's border"
+constexpr int kBorderClusters = 5;    // colours the border is summarised by
+constexpr double kCentreSigma = 0.38; // centre prior's spread, fraction of each side
 
 void checkImage(const cv::Mat& bgr, const char* who) {
     if (bgr.empty())
@@ -30,8 +30,9 @@ cv::Mat toWorkSize(const cv::Mat& img, int maxSide, int interpolation, double* s
     }
     *scale = double(maxSide) / side;
     cv::Mat out;
-    cv::resize(img, out, cv::Size(std::max(1, int(std::lround(img.cols * *scale))),
-                                  std::max(1, int(std::lround(img.rows * *scale)))),
+    cv::resize(img, out,
+               cv::Size(std::max(1, int(std::lround(img.cols * *scale))),
+                        std::max(1, int(std::lround(img.rows * *scale)))),
                0, 0, interpolation);
     return out;
 }
@@ -83,7 +84,8 @@ cv::Mat runGrabCut(const cv::Mat& work, cv::Mat labels, const JobControl& contro
     control.report("auto-mask", 0, total);
     for (int i = 0; i < total; ++i) {
         control.checkCancelled();
-        cv::grabCut(work, labels, cv::Rect(), bgdModel, fgdModel, 1, i == 0 ? cv::GC_INIT_WITH_MASK : cv::GC_EVAL);
+        cv::grabCut(work, labels, cv::Rect(), bgdModel, fgdModel, 1,
+                    i == 0 ? cv::GC_INIT_WITH_MASK : cv::GC_EVAL);
         control.report("auto-mask", i + 1, total);
     }
     control.checkCancelled();
@@ -117,7 +119,8 @@ cv::Mat saliencyPrior(const cv::Mat& bgr) {
     const int k = std::min(kBorderClusters, samples.rows);
     cv::Mat bestLabels, centres;
     cv::setRNGSeed(12345); // k-means starts are random: fixed so the same photo gives the same mask
-    cv::kmeans(samples, k, bestLabels, cv::TermCriteria(cv::TermCriteria::EPS + cv::TermCriteria::COUNT, 20, 0.5), 2,
+    cv::kmeans(samples, k, bestLabels,
+               cv::TermCriteria(cv::TermCriteria::EPS + cv::TermCriteria::COUNT, 20, 0.5), 2,
                cv::KMEANS_PP_CENTERS, centres);
 
     cv::Mat dist(lab.size(), CV_32F);
@@ -133,7 +136,8 @@ cv::Mat saliencyPrior(const cv::Mat& bgr) {
                 const float d0 = row[x][0] - m[0], d1 = row[x][1] - m[1], d2 = row[x][2] - m[2];
                 best = std::min(best, d0 * d0 + d1 * d1 + d2 * d2);
             }
-            const double centre = std::exp(-0.5 * ((x - cx) * (x - cx) / (sx * sx) + (y - cy) * (y - cy) / (sy * sy)));
+            const double centre =
+                std::exp(-0.5 * ((x - cx) * (x - cx) / (sx * sx) + (y - cy) * (y - cy) / (sy * sy)));
             out[x] = float(std::sqrt(best) * centre);
         }
     }
@@ -176,7 +180,8 @@ cv::Mat autoMask(const cv::Mat& bgr, const JobControl& control, const AutoMaskOp
     if (!hasBothClasses(labels)) {
         // No usable seed: fall back to "the subject is in the middle 80 %".
         labels.setTo(cv::GC_BGD);
-        labels(cv::Rect(work.cols / 10, work.rows / 10, work.cols * 8 / 10, work.rows * 8 / 10)).setTo(cv::GC_PR_FGD);
+        labels(cv::Rect(work.cols / 10, work.rows / 10, work.cols * 8 / 10, work.rows * 8 / 10))
+            .setTo(cv::GC_PR_FGD);
     }
     cv::Mat mask = runGrabCut(work, labels, control, options.iterations);
     mask = mainRegions(mask);
@@ -212,7 +217,8 @@ cv::Mat refineMask(const cv::Mat& bgr, const cv::Mat& mask, const MaskHints& hin
         labels.setTo(cv::GC_PR_FGD, shrink(mask) > 127);
     cv::Rect rect;
     if (!hints.rect.empty()) {
-        rect = cv::Rect(int(hints.rect.x * scale), int(hints.rect.y * scale), std::max(1, int(hints.rect.width * scale)),
+        rect = cv::Rect(int(hints.rect.x * scale), int(hints.rect.y * scale),
+                        std::max(1, int(hints.rect.width * scale)),
                         std::max(1, int(hints.rect.height * scale))) &
                cv::Rect(0, 0, work.cols, work.rows);
         if (mask.empty())

@@ -44,16 +44,16 @@ struct MaskHints {
 cv::Mat autoMask(const cv::Mat& bgr, const JobControl& control, const AutoMaskOptions& options = {});
 
 /**
- * `mask` improved with `hints`: painted strokes are taken as certain, the old mask as probable, the outside of
- * the rectangle as background, and GrabCut re-segments the rest. An empty `mask` starts from the rectangle (or
- * the whole photo). Strokes always win in the result. Throws std::invalid_argument for mismatched sizes.
+ * `mask` improved with `hints`: painted strokes are taken as certain, the old mask as probable, the outside
+ * of the rectangle as background, and GrabCut re-segments the rest. An empty `mask` starts from the rectangle
+ * (or the whole photo). Strokes always win in the result. Throws std::invalid_argument for mismatched sizes.
  */
 cv::Mat refineMask(const cv::Mat& bgr, const cv::Mat& mask, const MaskHints& hints, const JobControl& control,
                    const AutoMaskOptions& options = {});
 
 /**
- * The saliency prior autoMask seeds from, 0..1 float (CV_32F) at the image's size: distance in Lab colour from
- * the border's colours, weighted towards the centre. Exposed for tests and for showing the guess.
+ * The saliency prior autoMask seeds from, 0..1 float (CV_32F) at the image's size: distance in Lab colour
+ * from the border's colours, weighted towards the centre. Exposed for tests and for showing the guess.
  */
 cv::Mat saliencyPrior(const cv::Mat& bgr);
 

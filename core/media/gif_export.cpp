@@ -39,9 +39,10 @@ inline std::uint32_t colourKey(const cv::Vec3b& c) {
 }
 
 /**
- * Nearest palette entry of a colour (Euclidean in RGB, the metric k-means minimised), memoised: dithering asks
- * for the same colours over and over, and a brute-force search over 256 entries per pixel is the slow part.
- * The memo is exact (one slot per 24-bit colour) but allocated in blocks of 4096 only where colours occur.
+ * Nearest palette entry of a colour (Euclidean in RGB, the metric k-means minimised), memoised: dithering
+ * asks for the same colours over and over, and a brute-force search over 256 entries per pixel is the slow
+ * part. The memo is exact (one slot per 24-bit colour) but allocated in blocks of 4096 only where colours
+ * occur.
  */
 class NearestColour {
 public:
@@ -77,7 +78,9 @@ private:
     std::vector<std::unique_ptr<std::array<std::int16_t, 4096>>> m_blocks;
 };
 
-inline int clamp255(int v) { return v < 0 ? 0 : (v > 255 ? 255 : v); }
+inline int clamp255(int v) {
+    return v < 0 ? 0 : (v > 255 ? 255 : v);
+}
 
 void checkFrame(const cv::Mat& bgr, const char* what) {
     if (bgr.type() != CV_8UC3 || bgr.empty())
@@ -129,7 +132,8 @@ std::vector<cv::Vec3b> buildGifPalette(const std::vector<cv::Mat>& frames, int m
             data.at<float>(i, c) = sample[size_t(i)][c];
     const int k = std::min<int>(maxColours, data.rows);
     cv::Mat labels, centres;
-    // cv::kmeans draws its seeds from the thread's global RNG: pin it for a reproducible palette, then restore.
+    // cv::kmeans draws its seeds from the thread's global RNG: pin it for a reproducible palette, then
+    // restore.
     cv::RNG& rng = cv::theRNG();
     const std::uint64_t saved = rng.state;
     rng.state = 0x4d42474946ull; // "MBGIF"
@@ -193,8 +197,9 @@ cv::Mat quantizeToPalette(const cv::Mat& bgr, const std::vector<cv::Vec3b>& pale
             const cv::Vec3b* src = bgr.ptr<cv::Vec3b>(y);
             uchar* dst = out.ptr<uchar>(y);
             for (int x = 0; x < w; ++x) {
-                const int offset =
-                    dither == GifDither::Bayer ? int(std::lround((bayer[y & 7][x & 7] / 64.0 - 0.5) * step)) : 0;
+                const int offset = dither == GifDither::Bayer
+                                       ? int(std::lround((bayer[y & 7][x & 7] / 64.0 - 0.5) * step))
+                                       : 0;
                 dst[x] = uchar(nearest(clamp255(src[x][0] + offset), clamp255(src[x][1] + offset),
                                        clamp255(src[x][2] + offset)));
             }
@@ -348,7 +353,8 @@ void GifEncoder::finish(const JobControl& control) {
         if (rc < 0)
             fail(path, "out of memory", rc);
         for (int y = 0; y < m->height; ++y)
-            std::copy_n(indices.ptr<uchar>(y), m->width, m->frame->data[0] + ptrdiff_t(y) * m->frame->linesize[0]);
+            std::copy_n(indices.ptr<uchar>(y), m->width,
+                        m->frame->data[0] + ptrdiff_t(y) * m->frame->linesize[0]);
         std::copy(argb.begin(), argb.end(), reinterpret_cast<std::uint32_t*>(m->frame->data[1]));
         // Rounded from the clip's start, so 1/fps delays that are not whole centiseconds do not drift.
         m->frame->pts = std::llround(double(i) * 100.0 / m->options.fps);

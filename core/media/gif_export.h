@@ -3,12 +3,12 @@
  * \file gif_export.h
  * \brief Animated GIF encoding with FFmpeg's libavcodec `gif` encoder and one 256-colour palette per clip.
  *
- * GIF holds at most 256 colours per image. A palette built per frame makes colours flicker from frame to frame,
- * so the encoder keeps the frames it is given and, in finish(), builds one palette for the whole clip by
- * k-means over a pixel sample of every frame (or takes the clip's colours as they are when there are no more
- * than 256 of them). Each frame is then mapped onto the palette with Floyd–Steinberg error diffusion (or an
- * ordered 8×8 Bayer dither, or none) and handed to libavcodec as AV_PIX_FMT_PAL8. The file loops forever and
- * each frame lasts 1/fps seconds (GIF counts in hundredths of a second; the rounding error does not
+ * GIF holds at most 256 colours per image. A palette built per frame makes colours flicker from frame to
+ * frame, so the encoder keeps the frames it is given and, in finish(), builds one palette for the whole clip
+ * by k-means over a pixel sample of every frame (or takes the clip's colours as they are when there are no
+ * more than 256 of them). Each frame is then mapped onto the palette with Floyd–Steinberg error diffusion (or
+ * an ordered 8×8 Bayer dither, or none) and handed to libavcodec as AV_PIX_FMT_PAL8. The file loops forever
+ * and each frame lasts 1/fps seconds (GIF counts in hundredths of a second; the rounding error does not
  * accumulate).
  *
  * Like VideoEncoder (video_io.h), it writes to a temporary file next to the target and renames it into place

@@ -261,8 +261,8 @@ TensorMap read_component_weights(const std::string& componentDir, torch::Dtype f
     for (const std::string& file : component_weight_files(componentDir, variant)) {
         for (auto& kv : read_weights_file(file, floatDtype)) {
             if (out.count(kv.first)) {
-                throw std::runtime_error("tensor '" + kv.first + "' appears in two shards of '" + componentDir +
-                                         "' (again in '" + file + "')");
+                throw std::runtime_error("tensor '" + kv.first + "' appears in two shards of '" +
+                                         componentDir + "' (again in '" + file + "')");
             }
             out.emplace(kv.first, std::move(kv.second));
         }
@@ -294,7 +294,8 @@ KeyReport load_weights(torch::nn::Module& module, const TensorMap& tensors, cons
 
 KeyReport load_component_weights(torch::nn::Module& module, const std::string& componentDir,
                                  const LoadOptions& options, const std::string& variant) {
-    if (const auto paths = component_weight_files(componentDir, variant); is_torch_checkpoint(paths.front())) {
+    if (const auto paths = component_weight_files(componentDir, variant);
+        is_torch_checkpoint(paths.front())) {
         return load_weights(module, read_component_weights(componentDir, torch::kFloat32, variant),
                             paths.size() == 1 ? paths.front() : componentDir, options);
     }

@@ -209,7 +209,7 @@ TEST_F(FarmSlurm, CancelStopsARunningArray) {
     std::vector<std::string> args = submitArgs(proj, jobDir, {"--seeds", "1,2,3"});
     for (size_t i = 0; i + 1 < args.size(); ++i)
         if (args[i] == "--steps")
-            args[i + 1] = "2000";
+            args[i + 1] = "500";
     CliResult r = runCli(args);
     ASSERT_EQ(r.code, 0) << r.out;
     const FarmJob job = loadJob(jobDir);
@@ -255,8 +255,15 @@ TEST_F(FarmSlurm, FineTuneRunsBeforeTheRenderArrayThatDependsOnIt) {
     EXPECT_EQ(job.submissions[0].kind, "finetune");
     EXPECT_EQ(job.submissions[1].kind, "render");
     EXPECT_EQ(job.submissions[1].dependsOn, job.submissions[0].slurmJobId);
-    // Right after submission the renders wait for the fine-tune.
-    JobState st = queryJob(job, SlurmClient{});
+    // While the fine-tune runs, the renders wait for it (Slurm names the reason once it has scheduled).
+    JobState st;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    do {
+        st = queryJob(job, SlurmClient{});
+        if (!st.tasks[0].reason.empty())
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    } while (std::chrono::steady_clock::now() < deadline);
     EXPECT_EQ(st.tasks[0].state, "PENDING") << describe(st);
     EXPECT_EQ(st.tasks[0].reason, "Dependency") << describe(st);
 

@@ -1,6 +1,6 @@
 // Animated GIF through libavcodec's gif encoder: decoded back with decodeVideo (frame count, size, colours),
-// the loop extension and frame delays in the file, the clip-wide palette, cancel, and clear errors for a missing
-// folder and a full disk.
+// the loop extension and frame delays in the file, the clip-wide palette, cancel, and clear errors for a
+// missing folder and a full disk.
 #include "media/gif_export.h"
 #include "media/video_io.h"
 
@@ -22,7 +22,8 @@ cv::Mat gradientFrame(int w, int h, int f) {
     cv::Mat m(h, w, CV_8UC3);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
-            m.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(255 * x / (w - 1)), uchar(255 * y / (h - 1)), uchar(60 + 3 * f));
+            m.at<cv::Vec3b>(y, x) =
+                cv::Vec3b(uchar(255 * x / (w - 1)), uchar(255 * y / (h - 1)), uchar(60 + 3 * f));
     cv::circle(m, cv::Point(10 + 6 * f, h / 2), h / 5, cv::Scalar(30, 200, 250), cv::FILLED);
     return m;
 }
@@ -75,8 +76,8 @@ TEST(GifExport, EncodesAndDecodesBackWithCloseColours) {
     ASSERT_EQ(int(frames.size()), N);
     for (int f = 0; f < N; ++f) {
         ASSERT_EQ(frames[size_t(f)].size(), cv::Size(W, H));
-        // 256 colours spread over this clip's colour volume sit ~20 levels apart, so per pixel the dither noise
-        // is several levels; blurred (as the eye sees it), the colours match closely.
+        // 256 colours spread over this clip's colour volume sit ~20 levels apart, so per pixel the dither
+        // noise is several levels; blurred (as the eye sees it), the colours match closely.
         const cv::Mat ref = gradientFrame(W, H, f);
         EXPECT_LT(meanAbsDiff(frames[size_t(f)], ref), 10.0) << "frame " << f;
         cv::Mat a, b;

@@ -14,12 +14,12 @@
 #include "ui/timeline_widget.h"
 
 #include <QElapsedTimer>
-#include <qcustomplot.h>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
+#include <qcustomplot.h>
 
 using namespace mb;
 using namespace mb::ui;
@@ -186,7 +186,8 @@ private Q_SLOTS:
         QTest::keyClick(m_window.get(), Qt::Key_Delete);
         QCOMPARE(int(m_doc->project().findTrack("subject")->keys.size()), 3);
         // K adds a key on the camera row when it is selected.
-        QTest::mouseClick(tl, Qt::LeftButton, Qt::NoModifier, tl->keyPoint(QLatin1String(ProjectDocument::kCameraRow), 0));
+        QTest::mouseClick(tl, Qt::LeftButton, Qt::NoModifier,
+                          tl->keyPoint(QLatin1String(ProjectDocument::kCameraRow), 0));
         m_doc->setCurrentFrame(12);
         QTest::keyClick(m_window.get(), Qt::Key_K);
         QCOMPARE(int(m_doc->project().camera.keys.size()), 3);
@@ -204,7 +205,7 @@ private Q_SLOTS:
         m_window->shotPanel()->framesField()->setValue(48);
         QCOMPARE(m_doc->project().shot.frames, 48);
         const BoxTrack* t = m_doc->project().findTrack("subject");
-        QCOMPARE(t->keys[1].time, t12);              // stored time unchanged
+        QCOMPARE(t->keys[1].time, t12);                 // stored time unchanged
         QCOMPARE(timeToFrame(t->keys[1].time, 48), 25); // same place relative to the clip
         QVERIFY(tl->keyPoint(QStringLiteral("subject"), 25).x() > tl->frameX(24));
         m_doc->undoStack()->undo();
@@ -304,7 +305,8 @@ private Q_SLOTS:
         const int moves = 60;
         for (int i = 1; i <= moves; ++i) {
             const QPointF p = r.center() + QPointF(i % 2 ? 3.0 * i / 4 : -3.0 * i / 4, 0);
-            QMouseEvent move(QEvent::MouseMove, p, stage->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+            QMouseEvent move(QEvent::MouseMove, p, stage->mapToGlobal(p), Qt::NoButton, Qt::LeftButton,
+                             Qt::NoModifier);
             QApplication::sendEvent(stage, &move);
             // Each edit repaints the stage (animatic behind it) and the preview dock, as on screen.
             stage->repaint();

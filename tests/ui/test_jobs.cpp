@@ -4,23 +4,28 @@
 // job queue and the Jobs dock: parsing, ETA, loss plot, cancel (terminate, then kill), failure with stderr.
 #include "doc/project_io.h"
 #include "media/image_io.h"
+#include "media/video_io.h"
 #include "ui/export_dialog.h"
 #include "ui/job_queue.h"
 #include "ui/jobs_dock.h"
 #include "ui/loss_plot.h"
 #include "ui/mask_editor.h"
+#include "ui/preview_renderer.h"
+#include "ui/preview_widget.h"
 #include "ui/process_job.h"
 #include "ui/project_document.h"
 #include "ui/subject_panel.h"
+#include "ui/takes_panel.h"
 
 #include <QDir>
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QImageReader>
+#include <QListWidget>
+#include <QListWidgetItem>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QListWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -91,7 +96,8 @@ private Q_SLOTS:
     }
 
     void autoMaskToyPhotoOffTheUiThread() {
-        QCOMPARE(m_panel->addPhotos({kToy, QStringLiteral("/nonexistent/x.png"), QStringLiteral("notes.txt")}), 1);
+        QCOMPARE(
+            m_panel->addPhotos({kToy, QStringLiteral("/nonexistent/x.png"), QStringLiteral("notes.txt")}), 1);
         const Subject& s = m_doc->project().subjects[0];
         QCOMPARE(int(s.photos.size()), 1);
         QSignalSpy finished(m_panel.get(), &SubjectPanel::jobFinished);
@@ -106,7 +112,8 @@ private Q_SLOTS:
         const cv::Mat ref = media::loadMask(kToyMask.toStdString());
         const double area = cv::countNonZero(mask), refArea = cv::countNonZero(ref);
         const double iou = cv::countNonZero(mask & ref) / double(cv::countNonZero(mask | ref));
-        qInfo("auto-mask toy.png: %.2f s, area %.0f vs reference %.0f, IoU %.3f", seconds, area, refArea, iou);
+        qInfo("auto-mask toy.png: %.2f s, area %.0f vs reference %.0f, IoU %.3f", seconds, area, refArea,
+              iou);
         QVERIFY(std::abs(area / refArea - 1.0) < 0.15);
         QVERIFY(iou > 0.85);
         // The overlay shows it: the editor's coverage is the mask's share of the photo.
@@ -179,7 +186,8 @@ private Q_SLOTS:
         const QImage first = reader.read();
         QCOMPARE(first.size(), QSize(256, 144));
         // Colours survive the clip's 256-colour palette: compare with the PNG of the same frame.
-        const QImage png = QImage(QDir(folder).filePath(QStringLiteral("frame_0000.png"))).convertToFormat(QImage::Format_RGB32);
+        const QImage png = QImage(QDir(folder).filePath(QStringLiteral("frame_0000.png")))
+                               .convertToFormat(QImage::Format_RGB32);
         const QImage g = first.convertToFormat(QImage::Format_RGB32);
         double err = 0;
         for (int y = 0; y < 144; y += 4)
@@ -295,7 +303,8 @@ private Q_SLOTS:
     }
 
     void processJobParsesProgressLogAndLossValues() {
-        const QString script = writeScript(m_tmp, QStringLiteral("train.sh"), QString::fromUtf8(kTrainScript));
+        const QString script =
+            writeScript(m_tmp, QStringLiteral("train.sh"), QString::fromUtf8(kTrainScript));
         JobQueue queue;
         JobsDock dock(&queue);
         dock.resize(500, 600);
@@ -328,8 +337,8 @@ private Q_SLOTS:
         // The dock plotted every loss live, one line per name.
         LossPlot* plot = dock.lossPlot();
         QVERIFY(plot->isVisible());
-        QCOMPARE(plot->names(), QStringList({QStringLiteral("total"), QStringLiteral("L_sub"), QStringLiteral("L_vid"),
-                                             QStringLiteral("L_stca")}));
+        QCOMPARE(plot->names(), QStringList({QStringLiteral("total"), QStringLiteral("L_sub"),
+                                             QStringLiteral("L_vid"), QStringLiteral("L_stca")}));
         for (const QString& n : plot->names())
             QCOMPARE(plot->pointCount(n), 5);
         QCOMPARE(plot->lastValue(QStringLiteral("total")), 0.4);
@@ -342,8 +351,9 @@ private Q_SLOTS:
 
     void cancelRunningProcessJob() {
         // A child that stops on SIGTERM ...
-        const QString polite = writeScript(m_tmp, QStringLiteral("polite.sh"),
-                                           QStringLiteral("echo 'percentage: 1.0 render'\nwhile :; do sleep 0.05; done"));
+        const QString polite =
+            writeScript(m_tmp, QStringLiteral("polite.sh"),
+                        QStringLiteral("echo 'percentage: 1.0 render'\nwhile :; do sleep 0.05; done"));
         JobQueue queue;
         JobsDock dock(&queue);
         auto* job = new ProcessJob(QStringLiteral("polite"), QStringLiteral("/bin/sh"), {polite});
@@ -381,8 +391,9 @@ private Q_SLOTS:
     void failedProcessJobShowsStderrTail() {
         const QString script = writeScript(
             m_tmp, QStringLiteral("fail.sh"),
-            QStringLiteral("echo 'percentage: 10.0 load'\necho 'motionbooth-cli: /x/shot.mbproj: subjects[0].photos: "
-                           "no photos' >&2\nexit 1"));
+            QStringLiteral(
+                "echo 'percentage: 10.0 load'\necho 'motionbooth-cli: /x/shot.mbproj: subjects[0].photos: "
+                "no photos' >&2\nexit 1"));
         JobQueue queue;
         JobsDock dock(&queue);
         auto* job = new ProcessJob(QStringLiteral("fail"), QStringLiteral("/bin/sh"), {script});
@@ -391,11 +402,13 @@ private Q_SLOTS:
         QVERIFY(ended.wait(10000));
         QCOMPARE(job->status(), ProcessJob::Status::Failed);
         QVERIFY(job->errorMessage().contains(QStringLiteral("exit code 1")));
-        QVERIFY(job->errorMessage().contains(QStringLiteral("/x/shot.mbproj: subjects[0].photos: no photos")));
+        QVERIFY(
+            job->errorMessage().contains(QStringLiteral("/x/shot.mbproj: subjects[0].photos: no photos")));
         QCOMPARE(dock.errorText(), job->errorMessage());
 
         // A program that does not exist fails with a message naming it.
-        auto* missing = new ProcessJob(QStringLiteral("missing"), m_tmp.filePath(QStringLiteral("no-such-cli")), {});
+        auto* missing =
+            new ProcessJob(QStringLiteral("missing"), m_tmp.filePath(QStringLiteral("no-such-cli")), {});
         QSignalSpy ended2(missing, &ProcessJob::ended);
         queue.add(missing);
         QVERIFY(ended2.wait(10000));
@@ -404,8 +417,9 @@ private Q_SLOTS:
     }
 
     void queueRunsOneJobAtATime() {
-        const QString script = writeScript(m_tmp, QStringLiteral("short.sh"),
-                                           QStringLiteral("echo 'percentage: 50.0 work'\nsleep 0.1\necho 'log: $1'"));
+        const QString script =
+            writeScript(m_tmp, QStringLiteral("short.sh"),
+                        QStringLiteral("echo 'percentage: 50.0 work'\nsleep 0.1\necho \"log: $1\""));
         JobQueue queue;
         QStringList order;
         int maxRunning = 0;
@@ -428,7 +442,8 @@ private Q_SLOTS:
             QCOMPARE(queue.jobAt(i)->status(), ProcessJob::Status::Finished);
             QVERIFY(queue.jobAt(i)->log().contains(queue.jobAt(i)->label()));
         }
-        QCOMPARE(queue.item(0, JobQueue::ColumnStatus)->text(), JobQueue::statusText(ProcessJob::Status::Finished));
+        QCOMPARE(queue.item(0, JobQueue::ColumnStatus)->text(),
+                 JobQueue::statusText(ProcessJob::Status::Finished));
         queue.removeEnded();
         QCOMPARE(queue.jobCount(), 0);
     }
@@ -436,16 +451,19 @@ private Q_SLOTS:
     void cliHelpListsCommandsAndJobKindsAreCommandLines() {
         const QString help = writeScript(
             m_tmp, QStringLiteral("fake-cli.sh"),
-            QStringLiteral("cat <<'EOF'\nmotionbooth-cli\n\nusage: motionbooth-cli COMMAND [ARGS]\n\ncommands:\n"
-                           "  animatic PROJECT -o OUT.mp4 [--progress]\n      renders the animatic\n"
-                           "  bench unet [--size WxH]\n      bench\n  info PROJECT\n      prints\nEOF"));
+            QStringLiteral(
+                "cat <<'EOF'\nmotionbooth-cli\n\nusage: motionbooth-cli COMMAND [ARGS]\n\ncommands:\n"
+                "  animatic PROJECT -o OUT.mp4 [--progress]\n      renders the animatic\n"
+                "  bench unet [--size WxH]\n      bench\n  info PROJECT\n      prints\nEOF"));
         QCOMPARE(cliCommands(help), QStringList({QStringLiteral("animatic"), QStringLiteral("bench unet"),
                                                  QStringLiteral("info")}));
         QVERIFY(cliCommands(m_tmp.filePath(QStringLiteral("absent"))).isEmpty());
-        std::unique_ptr<ProcessJob> a(makeAnimaticJob(QStringLiteral("cli"), QStringLiteral("p.mbproj"), QStringLiteral("o.mp4")));
+        std::unique_ptr<ProcessJob> a(
+            makeAnimaticJob(QStringLiteral("cli"), QStringLiteral("p.mbproj"), QStringLiteral("o.mp4")));
         QCOMPARE(a->commandLine(), QStringLiteral("cli animatic p.mbproj -o o.mp4 --progress"));
         QCOMPARE(a->outputPath(), QStringLiteral("o.mp4"));
-        std::unique_ptr<ProcessJob> r(makeRenderJob(QStringLiteral("cli"), QStringLiteral("p.mbproj"), QStringLiteral("t.mp4"), 42));
+        std::unique_ptr<ProcessJob> r(
+            makeRenderJob(QStringLiteral("cli"), QStringLiteral("p.mbproj"), QStringLiteral("t.mp4"), 42));
         QCOMPARE(r->commandLine(), QStringLiteral("cli render p.mbproj -o t.mp4 --seed 42 --progress"));
         QCOMPARE(r->tag(), quint64(42));
         std::unique_ptr<ProcessJob> t(makeTrainJob(QStringLiteral("cli"), QStringLiteral("p.mbproj")));
@@ -457,10 +475,8 @@ private Q_SLOTS:
         const QString cli = cliProgram();
         if (cli.isEmpty())
             QSKIP("motionbooth-cli is not built next to the tests (set MB_CLI to run this)");
-        Project p = m_doc->project();
+        Project p = loadProject(MB_SOURCE_DIR "/resources/demo/demo.mbproj");
         p.shot.frames = 8;
-        p.shot.width = 256;
-        p.shot.height = 144;
         const QString project = m_tmp.filePath(QStringLiteral("cli.mbproj"));
         saveProject(p, project.toStdString());
         const QString out = m_tmp.filePath(QStringLiteral("cli_animatic.mp4"));
@@ -472,6 +488,86 @@ private Q_SLOTS:
         QVERIFY2(job->status() == ProcessJob::Status::Finished, qPrintable(job->errorMessage()));
         QCOMPARE(job->percent(), 100.0);
         QVERIFY(QFileInfo(out).size() > 1000);
+    }
+
+    /** Takes: thumbnails of the first frame with seed and date, play in the Preview at the shot's rate with
+     * the side-by-side and onion comparisons, render availability and the next seed. */
+    void takesPanelAndTakePlayer() {
+        const QString video = m_tmp.filePath(QStringLiteral("take_seed7.mp4"));
+        {
+            media::VideoEncodeOptions o;
+            o.fps = 8;
+            media::VideoEncoder enc(video.toStdString(), 64, 36, o);
+            for (int f = 0; f < 5; ++f)
+                enc.write(cv::Mat(36, 64, CV_8UC3, cv::Scalar(30, 40 * f, 200))); // BGR: red-ish
+            enc.finish();
+        }
+        Project p = m_doc->project();
+        p.shot.fps = 10;
+        m_doc->resetProject(p, m_doc->filePath());
+        TakesPanel panel(m_doc.get());
+        panel.resize(400, 300);
+        panel.show();
+        QCOMPARE(panel.list()->count(), 0);
+        QCOMPARE(panel.nextSeed(), quint64(1));
+        Take take;
+        take.video = video.toStdString();
+        take.sidecar = m_tmp.filePath(QStringLiteral("take_seed7.json")).toStdString();
+        take.seed = 7;
+        take.createdUtc = "2026-11-25T10:30:00Z";
+        m_doc->push(addTake(take, "Add take"));
+        QCOMPARE(panel.list()->count(), 1);
+        QVERIFY(panel.list()->item(0)->text().contains(QStringLiteral("Seed 7")));
+        QCOMPARE(panel.nextSeed(), quint64(8));
+        // The thumbnail is the first frame (red), not the grey placeholder.
+        const QImage thumb = TakesPanel::thumbnail(video, QSize(64, 36));
+        const QColor c = thumb.pixelColor(32, 18);
+        QVERIFY2(c.red() > 170 && c.green() < 70, qPrintable(c.name()));
+        const QColor missing =
+            TakesPanel::thumbnail(m_tmp.filePath(QStringLiteral("gone.mp4")), QSize(64, 36)).pixelColor(2, 2);
+        QCOMPARE(missing, QColor(0x30, 0x33, 0x3a));
+        // Double-click (activate) asks to play it.
+        QSignalSpy play(&panel, &TakesPanel::playRequested);
+        Q_EMIT panel.list()->itemActivated(panel.list()->item(0));
+        QCOMPARE(play.count(), 1);
+        QCOMPARE(play.at(0).at(0).toString(), video);
+        QCOMPARE(play.at(0).at(1).toULongLong(), quint64(7));
+        // Render variations is off (with the reason) until the CLI offers `render`.
+        panel.setRenderAvailable(false, QStringLiteral("no render command"));
+        QVERIFY(!panel.renderButton()->isEnabled());
+        QCOMPARE(panel.renderButton()->toolTip(), QStringLiteral("no render command"));
+        panel.setRenderAvailable(true);
+        QVERIFY(panel.renderButton()->isEnabled());
+        m_doc->undoStack()->undo();
+        QCOMPARE(panel.list()->count(), 0);
+
+        PreviewRenderer renderer(m_doc.get());
+        PreviewWidget preview(m_doc.get(), &renderer);
+        preview.resize(320, 180);
+        preview.show();
+        QSignalSpy mode(&preview, &PreviewWidget::takeModeChanged);
+        QVERIFY(preview.playTake(video, m_doc->project().shot.fps, QStringLiteral("Seed 7")));
+        QVERIFY(preview.isPlayingTake());
+        QCOMPARE(preview.takeFrameCount(), 5);
+        QCOMPARE(preview.takeIntervalMs(), 100); // the shot's 10 fps
+        QTRY_VERIFY_WITH_TIMEOUT(preview.takeFrame() >= 2, 3000);
+        for (auto m : {PreviewWidget::CompareMode::SideBySide, PreviewWidget::CompareMode::Onion,
+                       PreviewWidget::CompareMode::Off}) {
+            preview.setCompareMode(m);
+            const QImage shot = preview.grab().toImage();
+            QVERIFY(!shot.isNull());
+            // Off and side-by-side show the take's red at its centre; the onion mixes it with the animatic.
+            const QColor centre =
+                shot.pixelColor(m == PreviewWidget::CompareMode::SideBySide ? 240 : 160, 90);
+            if (m != PreviewWidget::CompareMode::Onion)
+                QVERIFY2(centre.red() > 150, qPrintable(centre.name()));
+        }
+        preview.stopTake();
+        QVERIFY(!preview.isPlayingTake());
+        QCOMPARE(mode.count(), 2);
+        QVERIFY(!preview.playTake(m_tmp.filePath(QStringLiteral("gone.mp4"))));
+        QVERIFY(preview.takeError().contains(QStringLiteral("gone.mp4")));
+        QVERIFY(!preview.isPlayingTake());
     }
 
 private:

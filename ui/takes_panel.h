@@ -1,0 +1,62 @@
+#pragma once
+/**
+ * \file takes_panel.h
+ * \brief The Takes panel: the project's rendered takes as a grid of thumbnails (first frame) with seed and
+ *        date. Double-click plays a take in the Preview dock; "Render Variations…" queues N render jobs with
+ *        consecutive seeds.
+ *
+ * Rendering needs `motionbooth-cli render`; until the CLI lists that command in its --help, the action stays
+ * disabled with a tooltip that says why (setRenderAvailable()).
+ */
+#include <QHash>
+#include <QIcon>
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QListWidgetItem;
+class QPushButton;
+
+namespace mb::ui {
+
+class ProjectDocument;
+
+class TakesPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TakesPanel(ProjectDocument* document, QWidget* parent = nullptr);
+
+    QListWidget* list() const { return m_list; }
+    QPushButton* renderButton() const { return m_renderButton; }
+    /** Enables "Render Variations…", or disables it with `reason` as its tooltip. */
+    void setRenderAvailable(bool available, const QString& reason = QString());
+    bool renderAvailable() const { return m_renderAvailable; }
+    /** The seed the next variation starts from: one past the highest seed of the takes (1 with none). */
+    quint64 nextSeed() const;
+
+    /** The first frame of `videoPath`, scaled to the thumbnail size; a grey placeholder when it cannot be
+     * read. */
+    static QImage thumbnail(const QString& videoPath, const QSize& size);
+
+    QSize sizeHint() const override { return {360, 260}; }
+
+public Q_SLOTS:
+    void rebuild();
+    /** Asks for the number of variations and emits renderVariationsRequested. */
+    void askRenderVariations();
+
+Q_SIGNALS:
+    /** A take was double-clicked. */
+    void playRequested(const QString& videoPath, quint64 seed);
+    void renderVariationsRequested(int count, quint64 firstSeed);
+
+private:
+    ProjectDocument* m_document;
+    QListWidget* m_list;
+    QLabel* m_empty;
+    QPushButton* m_renderButton;
+    bool m_renderAvailable = false;
+    QHash<QString, QIcon> m_thumbs; ///< by "path|mtime", so a re-rendered file gets a new thumbnail
+};
+
+} // namespace mb::ui
