@@ -107,7 +107,10 @@ JobsDock::JobsDock(JobQueue* queue, QWidget* parent) : QWidget(parent), m_queue(
             setCurrentJob(job);
         m_clock->start();
     });
-    connect(queue, &JobQueue::idle, m_clock, &QTimer::stop);
+    connect(queue, &JobQueue::idle, this, [this] {
+        m_clock->stop();
+        refresh();
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (current.isValid())

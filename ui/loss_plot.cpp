@@ -9,8 +9,6 @@ namespace mb::ui {
 
 namespace {
 QColor colourFor(const QString& name, int index) {
-    if (name == QLatin1String("total"))
-        return QColor(0xf0, 0xf0, 0xf0);
     if (name == QLatin1String("L_sub"))
         return QColor(0xff, 0x9f, 0x1c);
     if (name == QLatin1String("L_vid"))
@@ -55,7 +53,10 @@ QCPGraph* LossPlot::graphFor(const QString& name) {
         return it.value();
     QCPGraph* g = m_plot->addGraph();
     g->setName(name);
-    g->setPen(QPen(colourFor(name, int(m_order.size())), name == QLatin1String("total") ? 2.2 : 1.6));
+    // The total is drawn in the text colour, so it stands out on light and dark themes alike.
+    const bool total = name == QLatin1String("total");
+    g->setPen(QPen(total ? palette().color(QPalette::Text) : colourFor(name, int(m_order.size())),
+                   total ? 2.2 : 1.6));
     m_graphs.insert(name, g);
     m_order << name;
     return g;

@@ -88,7 +88,17 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder) : QMainWi
     QTimer::singleShot(0, this, &MainWindow::probeCli);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // Children still running must not report into a window that is being torn down.
+    if (m_cliProbe) {
+        m_cliProbe->disconnect();
+        m_cliProbe->kill();
+        m_cliProbe->waitForFinished(1000);
+        delete m_cliProbe;
+    }
+    // Running jobs are killed when the queue, a child, is deleted (each job disconnects itself first).
+    m_jobQueue->disconnect();
+}
 
 QAction* MainWindow::makeAction(const QString& text, const QString& iconName, const QKeySequence& shortcut,
                                 const QString& tip) {
@@ -606,8 +616,10 @@ void MainWindow::probeCli() {
         return;
     }
     auto* probe = new QProcess(this);
+    m_cliProbe = probe;
     connect(probe, &QProcess::finished, this, [this, probe] {
         const QStringList commands = parseCliCommands(QString::fromUtf8(probe->readAllStandardOutput()));
+        m_cliProbe = nullptr;
         probe->deleteLater();
         if (commands.contains(QStringLiteral("render")))
             m_takesPanel->setRenderAvailable(true);
@@ -627,6 +639,7 @@ void MainWindow::probeCli() {
             return;
         m_takesPanel->setRenderAvailable(false,
                                          tr("Cannot run %1: %2").arg(m_cliProgram, probe->errorString()));
+        m_cliProbe = nullptr;
         probe->deleteLater();
     });
     probe->start(m_cliProgram, {QStringLiteral("--help")}, QIODevice::ReadOnly);

@@ -13,6 +13,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QProcess;
 
 namespace mb::ui {
 
@@ -114,6 +115,7 @@ private:
     QDockWidget* m_previewDock = nullptr;
     QDockWidget* m_jobsDockWidget = nullptr;
     QString m_cliProgram;
+    QProcess* m_cliProbe = nullptr; ///< `motionbooth-cli --help` while it runs
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QLabel* m_frameLabel = nullptr;

@@ -29,8 +29,9 @@ ProcessJob::ProcessJob(QString label, QString program, QStringList arguments, QO
 
 ProcessJob::~ProcessJob() {
     if (state() != QProcess::NotRunning) {
-        // Disconnect first: the end of the child must not call back into a half-destroyed job.
-        disconnect(this, nullptr, this, nullptr);
+        // Disconnect first: the end of the child must not call back into a half-destroyed job or its
+        // watchers.
+        disconnect();
         kill();
         waitForFinished(2000);
     }
@@ -256,31 +257,29 @@ QStringList parseCliCommands(const QString& helpText) {
 
 ProcessJob* makeAnimaticJob(const QString& program, const QString& projectPath, const QString& outputPath,
                             QObject* parent) {
-    auto* job = new ProcessJob(ProcessJob::tr("Render animatic: %1")
-                                   .arg(QFileInfo(outputPath).fileName()),
-                               program,
-                               {QStringLiteral("animatic"), projectPath, QStringLiteral("-o"), outputPath,
-                                QStringLiteral("--progress")},
-                               parent);
+    auto* job =
+        new ProcessJob(ProcessJob::tr("Render animatic: %1").arg(QFileInfo(outputPath).fileName()), program,
+                       {QStringLiteral("animatic"), projectPath, QStringLiteral("-o"), outputPath,
+                        QStringLiteral("--progress")},
+                       parent);
     job->setOutputPath(outputPath);
     return job;
 }
 
 ProcessJob* makeRenderJob(const QString& program, const QString& projectPath, const QString& outputPath,
                           quint64 seed, QObject* parent) {
-    auto* job = new ProcessJob(
-        ProcessJob::tr("Render take (seed %1)").arg(seed), program,
-        {QStringLiteral("render"), projectPath, QStringLiteral("-o"), outputPath, QStringLiteral("--seed"),
-         QString::number(seed), QStringLiteral("--progress")},
-        parent);
+    auto* job =
+        new ProcessJob(ProcessJob::tr("Render take (seed %1)").arg(seed), program,
+                       {QStringLiteral("render"), projectPath, QStringLiteral("-o"), outputPath,
+                        QStringLiteral("--seed"), QString::number(seed), QStringLiteral("--progress")},
+                       parent);
     job->setOutputPath(outputPath);
     job->setTag(seed);
     return job;
 }
 
 ProcessJob* makeTrainJob(const QString& program, const QString& projectPath, QObject* parent) {
-    return new ProcessJob(ProcessJob::tr("Fine-tune subject: %1")
-                              .arg(QFileInfo(projectPath).fileName()),
+    return new ProcessJob(ProcessJob::tr("Fine-tune subject: %1").arg(QFileInfo(projectPath).fileName()),
                           program, {QStringLiteral("train"), projectPath, QStringLiteral("--progress")},
                           parent);
 }

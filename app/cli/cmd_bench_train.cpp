@@ -37,21 +37,23 @@ int runBenchTrain(const Args& args) {
     const ml::TrainBenchResult r = ml::bench_training(o);
     std::printf("bench train: %s, %s\n", o.configPath.c_str(),
                 o.loraRank ? ("LoRA rank " + std::to_string(o.loraRank)).c_str() : "full UNet");
-    std::printf("  %lld parameters, %lld trained; %dx%d px, %lld photos + %lld-frame clip per step, %d threads\n",
-                static_cast<long long>(r.parameters), static_cast<long long>(r.trainable), w, h,
-                static_cast<long long>(o.images), static_cast<long long>(o.frames), o.threads);
+    std::printf(
+        "  %lld parameters, %lld trained; %dx%d px, %lld photos + %lld-frame clip per step, %d threads\n",
+        static_cast<long long>(r.parameters), static_cast<long long>(r.trainable), w, h,
+        static_cast<long long>(o.images), static_cast<long long>(o.frames), o.threads);
     for (size_t i = 0; i < r.stepSeconds.size(); ++i)
         std::printf("  step %zu: %.3f s\n", i + 1, r.stepSeconds[i]);
-    std::printf("  median %.3f s/step, peak RSS %.2f GiB (estimate %.2f GiB)\n", r.medianSeconds, r.peakRssGiB,
-                r.estimatedGiB);
+    std::printf("  median %.3f s/step, peak RSS %.2f GiB (estimate %.2f GiB)\n", r.medianSeconds,
+                r.peakRssGiB, r.estimatedGiB);
     return 0;
 }
 
 } // namespace
 
-MB_CLI_COMMAND("bench train",
-               "--config PATH [--size WxH] [--frames F] [--images N] [--lora RANK] [--steps N] [--threads T]",
-               "seconds per subject-learning step (photos + one clip + AdamW) on random weights, full or LoRA",
-               runBenchTrain);
+MB_CLI_COMMAND(
+    "bench train",
+    "--config PATH [--size WxH] [--frames F] [--images N] [--lora RANK] [--steps N] [--threads T]",
+    "seconds per subject-learning step (photos + one clip + AdamW) on random weights, full or LoRA",
+    runBenchTrain);
 
 } // namespace mb::cli

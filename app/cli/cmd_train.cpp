@@ -14,8 +14,16 @@ namespace {
 int runTrain(const Args& args) {
     ArgParser ap;
     ap.option("--steps").option("--lora").option("--preservation").option("--threads").option("--size");
-    ap.option("--model").option("--frames").option("--seed").option("--checkpoint-every").option("--memory-limit");
-    ap.flag("--full").flag("--no-region-loss").flag("--no-stca-loss").flag("--no-video-loss").flag("--resume");
+    ap.option("--model")
+        .option("--frames")
+        .option("--seed")
+        .option("--checkpoint-every")
+        .option("--memory-limit");
+    ap.flag("--full")
+        .flag("--no-region-loss")
+        .flag("--no-stca-loss")
+        .flag("--no-video-loss")
+        .flag("--resume");
     ap.flag("--progress");
     ap.parse(args);
     ap.requirePositional(1, "one project file");
@@ -74,19 +82,21 @@ int runTrain(const Args& args) {
     }
     saveProject(project, projectPath);
     std::printf("%s\n", r.checkpoint.c_str());
-    std::fprintf(stderr, "trained %s%s for %d steps in %.1f s (%.2f s/step), final loss %.6g; project updated\n",
+    std::fprintf(stderr,
+                 "trained %s%s for %d steps in %.1f s (%.2f s/step), final loss %.6g; project updated\n",
                  r.kind.c_str(), r.kind == "lora" ? (" rank " + std::to_string(r.loraRank)).c_str() : "",
                  r.stepsDone, r.seconds, r.secondsPerStep, r.finalLoss);
     return 0;
 }
 
-MB_CLI_COMMAND("train",
-               "PROJECT [--steps N] [--lora RANK | --full] [--no-region-loss] [--no-stca-loss] [--no-video-loss] "
-               "[--preservation DIR] [--resume] [--threads T] [--size WxH] [--frames F] [--model DIR] [--seed S] "
-               "[--checkpoint-every N] [--memory-limit GIB] [--progress]",
-               "fine-tunes the model on the project's learned subjects (MotionBooth subject learning) and sets "
-               "the project's render checkpoint to the result",
-               runTrain);
+MB_CLI_COMMAND(
+    "train",
+    "PROJECT [--steps N] [--lora RANK | --full] [--no-region-loss] [--no-stca-loss] [--no-video-loss] "
+    "[--preservation DIR] [--resume] [--threads T] [--size WxH] [--frames F] [--model DIR] [--seed S] "
+    "[--checkpoint-every N] [--memory-limit GIB] [--progress]",
+    "fine-tunes the model on the project's learned subjects (MotionBooth subject learning) and sets "
+    "the project's render checkpoint to the result",
+    runTrain);
 
 } // namespace
 } // namespace mb::cli

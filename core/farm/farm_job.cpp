@@ -754,12 +754,12 @@ std::vector<int> resubmitFailed(FarmJob& job, const SlurmClient& slurm) {
     return tasks;
 }
 
-CollectResult collectJob(const FarmJob& job) {
-    CollectResult result;
-    Project project = loadProject(job.sourceProject);
+std::vector<std::pair<int, Take>> verifiedTakes(const FarmJob& job, CollectResult& result,
+                                                const std::vector<std::string>& alreadyListed) {
     std::set<std::string> listed;
-    for (const auto& take : project.takes)
-        listed.insert(fs::weakly_canonical(take.video).string());
+    for (const auto& video : alreadyListed)
+        listed.insert(fs::weakly_canonical(video).string());
+    std::vector<std::pair<int, Take>> takes;
     for (const auto& t : job.tasks) {
         std::string why;
         if (!verifyTake(t.video, t.seed, &why)) {
@@ -775,10 +775,22 @@ CollectResult collectJob(const FarmJob& job) {
         take.sidecar = t.sidecar;
         take.seed = t.seed;
         take.createdUtc = nowUtc();
-        project.takes.push_back(take);
+        takes.push_back({t.index, take});
         result.added.push_back(t.index);
     }
-    if (!result.added.empty())
+    return takes;
+}
+
+CollectResult collectJob(const FarmJob& job) {
+    CollectResult result;
+    Project project = loadProject(job.sourceProject);
+    std::vector<std::string> listed;
+    for (const auto& take : project.takes)
+        listed.push_back(take.video);
+    const auto takes = verifiedTakes(job, result, listed);
+    for (const auto& [index, take] : takes)
+        project.takes.push_back(take);
+    if (!takes.empty())
         saveProject(project, job.sourceProject);
     return result;
 }

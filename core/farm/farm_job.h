@@ -20,6 +20,8 @@
  * (`sbatch --array=0-N render.sbatch`, or any runner that sets SLURM_ARRAY_TASK_ID). Every Slurm command runs
  * with a deadline; an unreachable controller or a missing `sbatch` is reported as FarmError, never a hang.
  */
+#include "doc/project.h"
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -167,6 +169,14 @@ struct CollectResult {
     std::vector<int> alreadyListed; ///< verified and already in the project's takes
     std::vector<std::pair<int, std::string>> rejected; ///< task, why (missing, hash mismatch...)
 };
+
+/**
+ * The job's takes that match their sidecars, as Take entries (createdUtc = now); rejected tasks and why go
+ * to `result`. For the editor: it adds these to the open document with an undoable addTake instead of
+ * saving the file behind the user's back. Takes whose video is in `alreadyListed` (paths) are left out.
+ */
+std::vector<std::pair<int, Take>> verifiedTakes(const FarmJob& job, CollectResult& result,
+                                                const std::vector<std::string>& alreadyListed = {});
 
 /** Verifies every take against its sidecar and lists the good ones in the source project (saved atomically).
  */

@@ -40,15 +40,15 @@ struct TrainRequest {
     std::string model;           ///< overrides the project's model folder
     std::string preservationDir; ///< NAME.mp4 + NAME.txt clips; empty = the bundled resources/preservation
     int steps = 300;             ///< optimizer steps (the reference's max_train_steps)
-    int loraRank = -1;           ///< −1 = automatic (full UNet when it fits, else LoRA rank 4); 0 = full; ≥ 1 = LoRA
+    int loraRank = -1; ///< −1 = automatic (full UNet when it fits, else LoRA rank 4); 0 = full; ≥ 1 = LoRA
     bool regionLoss = true, stcaLoss = true, videoLoss = true;
-    bool resume = false;         ///< continue from `<project>.checkpoints/resume` when present
-    int threads = 0;             ///< 0 = all cores
-    int width = 0, height = 0;   ///< training size; 0 = the shot's
-    int frames = 0;              ///< frames per preservation micro-batch; 0 = the shot's
-    std::uint64_t seed = 0;      ///< the reference's --seed default
-    int checkpointEvery = 50;    ///< resume checkpoint period in steps (0 = only on cancel)
-    double memoryLimitGiB = 0;   ///< 0 = the machine's available memory
+    bool resume = false;       ///< continue from `<project>.checkpoints/resume` when present
+    int threads = 0;           ///< 0 = all cores
+    int width = 0, height = 0; ///< training size; 0 = the shot's
+    int frames = 0;            ///< frames per preservation micro-batch; 0 = the shot's
+    std::uint64_t seed = 0;    ///< the reference's --seed default
+    int checkpointEvery = 50;  ///< resume checkpoint period in steps (0 = only on cancel)
+    double memoryLimitGiB = 0; ///< 0 = the machine's available memory
 };
 
 struct TrainResult {
@@ -59,7 +59,7 @@ struct TrainResult {
     double seconds = 0;
     double secondsPerStep = 0;
     double finalLoss = 0;
-    double estimatedGiB = 0;                      ///< the memory estimate it ran under
+    double estimatedGiB = 0;                        ///< the memory estimate it ran under
     std::map<std::string, std::string> identifiers; ///< subject id → identifier it was trained with
     std::vector<std::string> warnings;
 };
@@ -76,14 +76,15 @@ const std::vector<std::string>& rareIdentifierTokens();
  * `isSingleToken` tells whether a word is one token of the real vocabulary. Throws when subjects outnumber
  * the available identifiers.
  */
-std::map<std::string, std::string> assignIdentifiers(const Project& project,
-                                                     const std::function<bool(const std::string&)>& isSingleToken);
+std::map<std::string, std::string>
+assignIdentifiers(const Project& project, const std::function<bool(const std::string&)>& isSingleToken);
 
 /**
  * Trains the project's learned subjects. Throws runtime_error with a clear message (no learned subject, a
  * missing or unreadable photo/mask/clip naming the file, sizes the VAE cannot take, not enough memory with
  * the estimate), JobCancelled when cancelled (a resume checkpoint of the last completed step is kept).
  */
-TrainResult trainSubjects(const Project& project, const TrainRequest& request, const JobControl& control = {});
+TrainResult trainSubjects(const Project& project, const TrainRequest& request,
+                          const JobControl& control = {});
 
 } // namespace mb

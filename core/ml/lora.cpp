@@ -102,7 +102,8 @@ TensorMap LoraAdapter::state() const {
 
 std::map<std::string, std::string> LoraAdapter::metadata() const {
     char alpha[64];
-    std::snprintf(alpha, sizeof alpha, "%.17g", m_options.alpha > 0 ? m_options.alpha : double(m_options.rank));
+    std::snprintf(alpha, sizeof alpha, "%.17g",
+                  m_options.alpha > 0 ? m_options.alpha : double(m_options.rank));
     return {{"kind", "lora"}, {"rank", std::to_string(m_options.rank)}, {"alpha", alpha}};
 }
 
@@ -132,7 +133,8 @@ CheckpointKind checkpoint_kind(const std::string& path) {
         return CheckpointKind::Full;
     if (it->second == "lora")
         return CheckpointKind::Lora;
-    throw std::runtime_error(path + ": unknown checkpoint kind \"" + it->second + "\" (expected full or lora)");
+    throw std::runtime_error(path + ": unknown checkpoint kind \"" + it->second +
+                             "\" (expected full or lora)");
 }
 
 CheckpointKind apply_checkpoint(torch::nn::Module& unet, const std::string& path) {
@@ -145,7 +147,8 @@ CheckpointKind apply_checkpoint(torch::nn::Module& unet, const std::string& path
         const KeyReport rep = load_weights(unet, weights, path);
         if (!rep.unexpected.empty())
             throw std::runtime_error(path + ": " + std::to_string(rep.unexpected.size()) +
-                                     " keys do not belong to this UNet (e.g. " + rep.unexpected.front() + ")");
+                                     " keys do not belong to this UNet (e.g. " + rep.unexpected.front() +
+                                     ")");
         return kind;
     }
     // LoRA: merge W += (α/r)·B·A for every A/B pair, by the Linear's path.
@@ -167,7 +170,8 @@ CheckpointKind apply_checkpoint(torch::nn::Module& unet, const std::string& path
     const std::string aSuffix = ".lora_A.weight";
     size_t merged = 0;
     for (const std::string& key : file.keys()) {
-        if (key.size() > aSuffix.size() && key.compare(key.size() - aSuffix.size(), aSuffix.size(), aSuffix) == 0) {
+        if (key.size() > aSuffix.size() &&
+            key.compare(key.size() - aSuffix.size(), aSuffix.size(), aSuffix) == 0) {
             const std::string linearPath = key.substr(0, key.size() - aSuffix.size());
             const std::string bKey = linearPath + ".lora_B.weight";
             if (!file.contains(bKey))
@@ -178,9 +182,9 @@ CheckpointKind apply_checkpoint(torch::nn::Module& unet, const std::string& path
             const torch::Tensor a = file.tensor(key), b = file.tensor(bKey);
             if (a.dim() != 2 || b.dim() != 2 || b.size(1) != a.size(0) || b.size(0) != w->size(0) ||
                 a.size(1) != w->size(1))
-                throw std::runtime_error(path + ": LoRA shapes of " + linearPath + " (A " + c10::str(a.sizes()) +
-                                         ", B " + c10::str(b.sizes()) + ") do not fit its weight " +
-                                         c10::str(w->sizes()));
+                throw std::runtime_error(path + ": LoRA shapes of " + linearPath + " (A " +
+                                         c10::str(a.sizes()) + ", B " + c10::str(b.sizes()) +
+                                         ") do not fit its weight " + c10::str(w->sizes()));
             w->add_(torch::mm(b, a).to(w->dtype()) * scale);
             ++merged;
         } else if (key.find(".lora_B.weight") == std::string::npos) {

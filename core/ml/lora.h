@@ -34,9 +34,9 @@
 namespace mb::ml {
 
 struct LoraOptions {
-    int64_t rank = 4;   ///< r ≥ 1
-    double alpha = 0;   ///< α; 0 means α = r (scale 1)
-    uint64_t seed = 0;  ///< initialises A
+    int64_t rank = 4;  ///< r ≥ 1
+    double alpha = 0;  ///< α; 0 means α = r (scale 1)
+    uint64_t seed = 0; ///< initialises A
     double scale() const { return (alpha > 0 ? alpha : double(rank)) / double(rank); }
 };
 

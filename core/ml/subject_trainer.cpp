@@ -31,9 +31,13 @@ uint64_t stepSeed(uint64_t seed, int64_t step) {
     return z ^ (z >> 31);
 }
 
-double scalar(const torch::Tensor& t) { return t.defined() ? t.detach().item<double>() : 0.0; }
+double scalar(const torch::Tensor& t) {
+    return t.defined() ? t.detach().item<double>() : 0.0;
+}
 
-std::string jsonText(const nlohmann::json& j) { return j.dump(2) + "\n"; }
+std::string jsonText(const nlohmann::json& j) {
+    return j.dump(2) + "\n";
+}
 
 void writeText(const fs::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -49,8 +53,8 @@ SubjectTrainer::SubjectTrainer(std::shared_ptr<UNet3DConditionModelImpl> unet,
                                std::shared_ptr<AutoencoderKLImpl> vae, const DDIMScheduler& noiseSchedule,
                                TrainingImages images, std::vector<PreservationVideo> videos,
                                SubjectTrainingOptions options, const JobControl& control)
-    : m_unet(std::move(unet)), m_schedule(noiseSchedule), m_images(std::move(images)), m_videos(std::move(videos)),
-      m_options(std::move(options)) {
+    : m_unet(std::move(unet)), m_schedule(noiseSchedule), m_images(std::move(images)),
+      m_videos(std::move(videos)), m_options(std::move(options)) {
     if (!m_unet)
         throw std::invalid_argument("subject training: no UNet");
     const TrainingImages& im = m_images;
@@ -60,7 +64,8 @@ SubjectTrainer::SubjectTrainer(std::shared_ptr<UNet3DConditionModelImpl> unet,
     if (!im.masks.defined() || im.masks.dim() != 4 || im.masks.size(0) != n || im.masks.size(1) != 1)
         throw std::invalid_argument("subject training: masks must be [N, 1, H, W] with one mask per photo");
     if (!im.text.defined() || im.text.dim() != 3 || im.text.size(0) != n)
-        throw std::invalid_argument("subject training: text embeddings must be [N, tokens, D], one per photo");
+        throw std::invalid_argument(
+            "subject training: text embeddings must be [N, tokens, D], one per photo");
     if (int64_t(im.phraseTokens.size()) != n)
         throw std::invalid_argument("subject training: one phrase token list per photo is needed");
     for (const auto& t : im.phraseTokens)
@@ -90,9 +95,9 @@ SubjectTrainer::SubjectTrainer(std::shared_ptr<UNet3DConditionModelImpl> unet,
         const int64_t s = vae->config().scaleFactor();
         auto checkSize = [&](int64_t h, int64_t w, const std::string& what) {
             if (h % s || w % s)
-                throw std::invalid_argument("subject training: " + what + " size " + std::to_string(w) + "x" +
-                                            std::to_string(h) + " is not a multiple of the VAE scale factor " +
-                                            std::to_string(s));
+                throw std::invalid_argument(
+                    "subject training: " + what + " size " + std::to_string(w) + "x" + std::to_string(h) +
+                    " is not a multiple of the VAE scale factor " + std::to_string(s));
         };
         checkSize(im.pixels.size(2), im.pixels.size(3), "photo");
         const LatentDistribution d = vae->encode(im.pixels);
@@ -154,7 +159,8 @@ int64_t SubjectTrainer::trainable_parameters() const {
     return n;
 }
 
-torch::Tensor SubjectTrainer::sampleLatents(const Posterior& p, const torch::Tensor& rows, at::Generator& gen) const {
+torch::Tensor SubjectTrainer::sampleLatents(const Posterior& p, const torch::Tensor& rows,
+                                            at::Generator& gen) const {
     const torch::Tensor mean = p.mean.index_select(0, rows);
     const torch::Tensor std = p.std.index_select(0, rows);
     return (mean + std * torch::randn(mean.sizes(), gen, mean.options())) * m_scaling;
@@ -185,7 +191,8 @@ StepLosses SubjectTrainer::evaluate(uint64_t evalSeed) {
 StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobControl& control) {
     const int64_t T = m_schedule.alphas_cumprod().size(0);
     StepLosses out;
-    struct Deactivate { // the adapted weights' graph is spent after backward: point the Linears back at the base
+    struct Deactivate { // the adapted weights' graph is spent after backward: point the Linears back at the
+                        // base
         LoraAdapter* lora;
         ~Deactivate() {
             if (lora)
@@ -193,14 +200,16 @@ StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobCo
         }
     } deactivate{m_lora.get()};
 
-    // Image micro-batch: the photos (shuffled; a random maxImagesPerStep when there are more), 1-frame videos.
+    // Image micro-batch: the photos (shuffled; a random maxImagesPerStep when there are more), 1-frame
+    // videos.
     {
         const int64_t n = m_images.pixels.size(0);
         torch::Tensor rows = torch::randperm(n, gen, torch::kLong);
         if (n > m_options.maxImagesPerStep)
             rows = rows.narrow(0, 0, m_options.maxImagesPerStep);
         const int64_t b = rows.size(0);
-        const torch::Tensor latents = sampleLatents(m_imagePosterior, rows, gen).unsqueeze(2); // [b, C, 1, h, w]
+        const torch::Tensor latents =
+            sampleLatents(m_imagePosterior, rows, gen).unsqueeze(2); // [b, C, 1, h, w]
         const torch::Tensor noise = torch::randn(latents.sizes(), gen, latents.options());
         const torch::Tensor t = torch::randint(0, T, {b}, gen, torch::kLong);
         const torch::Tensor noisy = m_schedule.add_noise(latents, noise, t);
@@ -217,7 +226,8 @@ StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobCo
         const torch::Tensor pred = m_unet->forward(noisy, t, text, m_options.stcaLoss ? &collector : nullptr);
         torch::Tensor lSub;
         if (m_options.regionLoss)
-            lSub = subject_region_loss(pred, noise, latent_region_mask(masks, latents.size(3), latents.size(4)));
+            lSub =
+                subject_region_loss(pred, noise, latent_region_mask(masks, latents.size(3), latents.size(4)));
         else
             lSub = torch::mse_loss(pred, noise);
         torch::Tensor lImg = lSub;
@@ -284,7 +294,8 @@ std::vector<StepLosses> SubjectTrainer::train(int64_t totalSteps, const JobContr
         p.total = totalSteps;
         p.values = {{"loss", l.loss}, {"L_sub", l.subject}, {"L_stca", l.stca}, {"L_vid", l.video}};
         control.report(p);
-        if (!checkpointDir.empty() && checkpointEvery > 0 && m_step % checkpointEvery == 0 && m_step < totalSteps)
+        if (!checkpointDir.empty() && checkpointEvery > 0 && m_step % checkpointEvery == 0 &&
+            m_step < totalSteps)
             save_checkpoint(checkpointDir);
     }
     return losses;
@@ -346,7 +357,8 @@ void SubjectTrainer::save_checkpoint(const std::string& dirIn) const {
     st["seed"] = m_options.seed;
     st["kind"] = m_lora ? "lora" : "full";
     st["rank"] = m_options.loraRank;
-    st["losses"] = {{"region", m_options.regionLoss}, {"stca", m_options.stcaLoss}, {"video", m_options.videoLoss}};
+    st["losses"] = {
+        {"region", m_options.regionLoss}, {"stca", m_options.stcaLoss}, {"video", m_options.videoLoss}};
     writeText(tmp / "state.json", jsonText(st));
     // Swap in: keep the previous checkpoint until the new one is in place.
     fs::remove_all(old, ec);
@@ -361,7 +373,8 @@ void SubjectTrainer::load_checkpoint(const std::string& dirIn) {
     if (!has_checkpoint(dir) && has_checkpoint(dirIn + ".old"))
         dir = dirIn + ".old"; // interrupted while swapping in a newer one
     if (!has_checkpoint(dir))
-        throw std::runtime_error(dirIn + ": no resume checkpoint (weights.safetensors, optimizer.pt, state.json)");
+        throw std::runtime_error(dirIn +
+                                 ": no resume checkpoint (weights.safetensors, optimizer.pt, state.json)");
     nlohmann::json st;
     try {
         std::ifstream in(fs::path(dir) / "state.json");
@@ -371,9 +384,10 @@ void SubjectTrainer::load_checkpoint(const std::string& dirIn) {
     }
     const std::string kind = st.value("kind", "");
     if (kind != (m_lora ? "lora" : "full") || st.value("rank", int64_t(-1)) != m_options.loraRank)
-        throw std::runtime_error(dir + ": the checkpoint trains " + kind + " (rank " +
-                                 std::to_string(st.value("rank", int64_t(-1))) + "), this run " +
-                                 (m_lora ? "LoRA rank " + std::to_string(m_options.loraRank) : "the full UNet"));
+        throw std::runtime_error(
+            dir + ": the checkpoint trains " + kind + " (rank " +
+            std::to_string(st.value("rank", int64_t(-1))) + "), this run " +
+            (m_lora ? "LoRA rank " + std::to_string(m_options.loraRank) : "the full UNet"));
     if (st.value("seed", uint64_t(0)) != m_options.seed)
         throw std::runtime_error(dir + ": the checkpoint was trained with seed " +
                                  std::to_string(st.value("seed", uint64_t(0))) + ", this run uses " +
@@ -409,13 +423,14 @@ TrainingModels load_training_models(const std::string& modelDir, const std::stri
             throw std::runtime_error(modelDir + "/model_index.json: the pipeline has no \"" + std::string(c) +
                                      "\" component");
     TrainingModels m;
-    m.tokenizer = std::make_shared<const ClipTokenizer>(tokenizerDir.empty() ? folder.componentDir("tokenizer")
-                                                                              : tokenizerDir);
+    m.tokenizer = std::make_shared<const ClipTokenizer>(
+        tokenizerDir.empty() ? folder.componentDir("tokenizer") : tokenizerDir);
     m.textEncoder = load_clip_text_model(folder.componentDir("text_encoder"));
     LoadOptions strict;
     strict.requireComplete = true;
     const std::string unetDir = folder.componentDir("unet");
-    UNet3DConditionModel unet(UNet3DConfig::from_json(read_component_config(unetDir), unetDir + "/config.json"));
+    UNet3DConditionModel unet(
+        UNet3DConfig::from_json(read_component_config(unetDir), unetDir + "/config.json"));
     load_component_weights(*unet, unetDir, strict);
     m.unet = unet.ptr();
     const std::string vaeDir = folder.componentDir("vae");
@@ -426,7 +441,8 @@ TrainingModels load_training_models(const std::string& modelDir, const std::stri
     m.scheduler = SchedulerConfig::from_json(read_component_config(folder.componentDir("scheduler")),
                                              folder.componentDir("scheduler"));
     if (m.textEncoder->config().hidden_size != m.unet->config().crossAttentionDim)
-        throw std::runtime_error(modelDir + ": text encoder width differs from the UNet's cross_attention_dim");
+        throw std::runtime_error(modelDir +
+                                 ": text encoder width differs from the UNet's cross_attention_dim");
     for (const auto& p : m.unet->parameters())
         m.unetParameters += p.numel();
     for (const auto& p : m.vae->parameters())
@@ -452,9 +468,10 @@ torch::Tensor encode_prompts(TrainingModels& models, const std::vector<std::stri
 
 // ---- memory estimate ----
 
-TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int64_t unetParams, int64_t loraParams,
-                                                int64_t loraAdaptedParams, int64_t otherParams, int64_t latentH,
-                                                int64_t latentW, int64_t images, int64_t frames, int64_t tokens) {
+TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int64_t unetParams,
+                                                int64_t loraParams, int64_t loraAdaptedParams,
+                                                int64_t otherParams, int64_t latentH, int64_t latentW,
+                                                int64_t images, int64_t frames, int64_t tokens) {
     TrainingMemoryEstimate e;
     const double f32 = 4.0;
     e.weightsBytes = f32 * double(unetParams + otherParams);
@@ -473,15 +490,16 @@ TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int6
             const double hh = std::ceil(double(latentH) / double(int64_t(1) << l));
             const double ww = std::ceil(double(latentW) / double(int64_t(1) << l));
             const double s = hh * ww;
-            const double heads = c / double(config.attentionHeadDim[std::min(l, config.attentionHeadDim.size() - 1)]);
+            const double heads =
+                c / double(config.attentionHeadDim[std::min(l, config.attentionHeadDim.size() - 1)]);
             const bool cross = config.downBlockTypes.size() > l &&
                                config.downBlockTypes[l].find("CrossAttn") != std::string::npos;
             const double resnet = 8 * c * s, tempConv = 12 * c * s;
             const double spatial = 28 * c * s + 2 * heads * s * s + 2 * heads * s * double(tokens);
             const double temporal = 28 * c * s + 2 * heads * double(f) * s;
             const double layer = resnet + tempConv + (cross ? spatial + temporal : 0);
-            floats += double(config.layersPerBlock) * layer;       // down block
-            floats += double(config.layersPerBlock + 1) * layer;   // up block (same resolution)
+            floats += double(config.layersPerBlock) * layer;     // down block
+            floats += double(config.layersPerBlock + 1) * layer; // up block (same resolution)
             if (l + 1 == levels)
                 floats += 2 * (resnet + tempConv) + spatial + temporal; // mid block
         }
@@ -498,7 +516,8 @@ int64_t lora_parameter_count(torch::nn::Module& unet, int64_t rank, int64_t* ada
         if (!attn)
             continue;
         auto out = std::dynamic_pointer_cast<torch::nn::LinearImpl>(attn->to_out->ptr(0));
-        for (const torch::nn::LinearImpl* lin : {attn->to_q.get(), attn->to_k.get(), attn->to_v.get(), out.get()}) {
+        for (const torch::nn::LinearImpl* lin :
+             {attn->to_q.get(), attn->to_k.get(), attn->to_v.get(), out.get()}) {
             if (!lin)
                 continue;
             n += rank * (lin->weight.size(0) + lin->weight.size(1));
@@ -514,8 +533,9 @@ int64_t lora_parameter_count(torch::nn::Module& unet, int64_t rank, int64_t* ada
 
 TrainBenchResult bench_training(const TrainBenchOptions& o) {
     if (o.width % o.latentScale || o.height % o.latentScale)
-        throw std::runtime_error("bench train: size " + std::to_string(o.width) + "x" + std::to_string(o.height) +
-                                 " is not a multiple of the latent scale " + std::to_string(o.latentScale));
+        throw std::runtime_error("bench train: size " + std::to_string(o.width) + "x" +
+                                 std::to_string(o.height) + " is not a multiple of the latent scale " +
+                                 std::to_string(o.latentScale));
     if (o.images < 1 || o.frames < 1 || o.steps < 1)
         throw std::runtime_error("bench train: images, frames and steps must be at least 1");
     configure_threads(o.threads);
@@ -548,9 +568,10 @@ TrainBenchResult bench_training(const TrainBenchOptions& o) {
     r.trainable = trainer.trainable_parameters();
     int64_t adapted = 0;
     const int64_t loraParams = o.loraRank > 0 ? lora_parameter_count(*unet, o.loraRank, &adapted) : 0;
-    r.estimatedGiB = estimate_training_memory(cfg, r.parameters, loraParams, adapted, 0, h, w, o.images, o.frames)
-                         .totalBytes() /
-                     double(int64_t(1) << 30);
+    r.estimatedGiB =
+        estimate_training_memory(cfg, r.parameters, loraParams, adapted, 0, h, w, o.images, o.frames)
+            .totalBytes() /
+        double(int64_t(1) << 30);
     for (int i = 0; i < o.warmup + o.steps; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         trainer.step();

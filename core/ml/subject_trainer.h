@@ -37,8 +37,8 @@
 #include "doc/job.h"
 #include "ml/clip_text_model.h"
 #include "ml/lora.h"
-#include "ml/tokenizer.h"
 #include "ml/scheduler.h"
+#include "ml/tokenizer.h"
 #include "ml/unet3d.h"
 #include "ml/vae.h"
 
@@ -61,16 +61,17 @@ struct SubjectTrainingOptions {
     double weightDecay = 0.01;
     double maxGradNorm = 1.0;
     // Loss weights and switches.
-    double stcaWeight = 0.01;  ///< λ2
-    double videoWeight = 1.0;  ///< λ1
-    bool regionLoss = true;    ///< false: plain ε-MSE on the photos
+    double stcaWeight = 0.01; ///< λ2
+    double videoWeight = 1.0; ///< λ1
+    bool regionLoss = true;   ///< false: plain ε-MSE on the photos
     bool stcaLoss = true;
     bool videoLoss = true;
     int64_t maxImagesPerStep = 10; ///< the reference's image batch size
-    int64_t videoFrames = 24;      ///< frames per preservation micro-batch (clips shorter than this are used whole)
+    int64_t videoFrames =
+        24; ///< frames per preservation micro-batch (clips shorter than this are used whole)
     // What trains.
-    int64_t loraRank = 0;   ///< 0 = full UNet; ≥ 1 = LoRA of that rank on the attention projections
-    double loraAlpha = 0;   ///< 0 = rank
+    int64_t loraRank = 0; ///< 0 = full UNet; ≥ 1 = LoRA of that rank on the attention projections
+    double loraAlpha = 0; ///< 0 = rank
     uint64_t seed = 0;
     std::string baseModelHash; ///< recorded in the saved weights' metadata when given
 };
@@ -79,8 +80,10 @@ struct SubjectTrainingOptions {
 struct TrainingImages {
     torch::Tensor pixels; ///< [N, 3, H, W] float in [−1, 1], letterboxed
     torch::Tensor masks;  ///< [N, 1, H, W] float, 0 or 1, letterboxed like the photos
-    torch::Tensor text;   ///< [N, tokens, D]: the frozen text encoder's last hidden state of each photo's prompt
-    std::vector<std::vector<int64_t>> phraseTokens; ///< per photo: positions of "identifier class" in its prompt
+    torch::Tensor
+        text; ///< [N, tokens, D]: the frozen text encoder's last hidden state of each photo's prompt
+    std::vector<std::vector<int64_t>>
+        phraseTokens; ///< per photo: positions of "identifier class" in its prompt
 };
 
 /** One captioned preservation clip (method §5). */
@@ -100,16 +103,17 @@ struct StepLosses {
 class SubjectTrainer {
 public:
     /**
-     * Prepares training: freezes what does not train, creates the LoRA adapter when asked, the AdamW optimizer,
-     * and the posteriors of every photo and clip frame (one VAE pass each; progress stage "encode").
-     * Throws std::invalid_argument for inconsistent inputs (shapes, empty photo set, no clip while the video
-     * loss is on, sizes that are not multiples of the VAE scale factor).
-     * Without a VAE (`vae` null, benchmarks), `pixels` [N, C, h, w] and `frames` [C, F, h, w] are taken as
-     * unscaled latent means with zero spread; masks keep their pixel size.
+     * Prepares training: freezes what does not train, creates the LoRA adapter when asked, the AdamW
+     * optimizer, and the posteriors of every photo and clip frame (one VAE pass each; progress stage
+     * "encode"). Throws std::invalid_argument for inconsistent inputs (shapes, empty photo set, no clip while
+     * the video loss is on, sizes that are not multiples of the VAE scale factor). Without a VAE (`vae` null,
+     * benchmarks), `pixels` [N, C, h, w] and `frames` [C, F, h, w] are taken as unscaled latent means with
+     * zero spread; masks keep their pixel size.
      */
     SubjectTrainer(std::shared_ptr<UNet3DConditionModelImpl> unet, std::shared_ptr<AutoencoderKLImpl> vae,
-                   const DDIMScheduler& noiseSchedule, TrainingImages images, std::vector<PreservationVideo> videos,
-                   SubjectTrainingOptions options, const JobControl& control = {});
+                   const DDIMScheduler& noiseSchedule, TrainingImages images,
+                   std::vector<PreservationVideo> videos, SubjectTrainingOptions options,
+                   const JobControl& control = {});
     ~SubjectTrainer();
 
     /**
@@ -204,9 +208,9 @@ torch::Tensor encode_prompts(TrainingModels& models, const std::vector<std::stri
 
 /** Rough peak memory of a training run, for refusing runs that cannot fit (ruling 20). */
 struct TrainingMemoryEstimate {
-    double weightsBytes = 0;     ///< UNet + VAE + text encoder weights
+    double weightsBytes = 0;       ///< UNet + VAE + text encoder weights
     double trainingStateBytes = 0; ///< gradients + AdamW moments of what trains
-    double activationBytes = 0;  ///< largest micro-batch's saved activations (estimate)
+    double activationBytes = 0;    ///< largest micro-batch's saved activations (estimate)
     double totalBytes() const { return weightsBytes + trainingStateBytes + activationBytes; }
 };
 
@@ -217,14 +221,14 @@ struct TrainingMemoryEstimate {
  * resnets, temporal convs, attention inputs/outputs and the stored softmax probabilities of self-,
  * cross- and temporal attention (which dominate at full resolution).
  */
-TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int64_t unetParams, int64_t loraParams,
-                                                int64_t loraAdaptedParams, int64_t otherParams, int64_t latentH,
-                                                int64_t latentW, int64_t images, int64_t frames,
-                                                int64_t tokens = 77);
+TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int64_t unetParams,
+                                                int64_t loraParams, int64_t loraAdaptedParams,
+                                                int64_t otherParams, int64_t latentH, int64_t latentW,
+                                                int64_t images, int64_t frames, int64_t tokens = 77);
 
 /**
- * LoRA parameters an adapter of `rank` would create on `unet` (from its attention projections' shapes), and in
- * `adaptedWeights` the size of the projection weights it recomputes every forward.
+ * LoRA parameters an adapter of `rank` would create on `unet` (from its attention projections' shapes), and
+ * in `adaptedWeights` the size of the projection weights it recomputes every forward.
  */
 int64_t lora_parameter_count(torch::nn::Module& unet, int64_t rank, int64_t* adaptedWeights = nullptr);
 

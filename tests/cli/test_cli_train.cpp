@@ -1,5 +1,5 @@
-// `motionbooth-cli train` end to end on the tiny reference model: train the demo project for 2 steps at a small
-// size, the project then points at the checkpoint, and render uses it (full UNet and LoRA).
+// `motionbooth-cli train` end to end on the tiny reference model: train the demo project for 2 steps at a
+// small size, the project then points at the checkpoint, and render uses it (full UNet and LoRA).
 #include "doc/atomic_file.h"
 #include "doc/project_io.h"
 #include "doc/sha256.h"

@@ -11,10 +11,10 @@ set -euo pipefail
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || {
+if [ -z "$cmd" ] || [ -z "$dir" ]; then
     echo "usage: $0 start DIR CTLD_PORT SLURMD_PORT | stop DIR" >&2
     exit 2
-}
+fi
 
 # Waits (at most $2 tenths of a second) until the command in $1 succeeds.
 wait_for() {

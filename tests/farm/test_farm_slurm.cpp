@@ -2,6 +2,7 @@
 // test executable, with everything under the build tree and only on 127.0.0.1. Renders use the tiny model.
 #include "doc/atomic_file.h"
 #include "doc/project_io.h"
+#include "doc/sha256.h"
 #include "farm/farm_job.h"
 #include "farm_test_util.h"
 
@@ -73,8 +74,8 @@ public:
 
 protected:
     void SetUp() override {
-        if (!s_skip.empty())
-            GTEST_SKIP() << s_skip;
+        // The test command installs Slurm (scripts/bootstrap.sh): missing daemons fail the test, never skip it.
+        ASSERT_TRUE(s_skip.empty()) << s_skip;
         ASSERT_TRUE(s_started) << "the private Slurm did not start:\n" << s_startLog;
     }
 
@@ -303,4 +304,21 @@ TEST_F(FarmSlurm, FailedFineTuneNeverRendersAndIsResubmittedWithItsRenders) {
     st = waitDone(jobDir, 60);
     EXPECT_EQ(st.fineTuneState, "DONE") << describe(st);
     EXPECT_EQ(st.count("COMPLETED"), 1) << describe(st);
+}
+
+TEST_F(FarmSlurm, TrainFineTuneFeedsItsCheckpointToTheRenders) {
+    const auto [proj, jobDir] = projectAndJob("train");
+    CliResult r = runCli(submitArgs(proj, jobDir, {"--seeds", "6", "--finetune", "--train-steps", "2"}));
+    ASSERT_EQ(r.code, 0) << r.out;
+    const JobState st = waitDone(jobDir, 80);
+    ASSERT_TRUE(st.finished()) << describe(st);
+    ASSERT_EQ(st.fineTuneState, "DONE") << st.fineTuneLogTail << describe(st);
+    ASSERT_EQ(st.count("COMPLETED"), 1) << describe(st);
+    const FarmJob job = loadJob(jobDir);
+    const std::string checkpoint = job.snapshotProject + ".checkpoints/subjects.safetensors";
+    ASSERT_TRUE(fs::exists(checkpoint));
+    const auto sidecar = nlohmann::json::parse(mb::readWholeFile(job.tasks[0].sidecar));
+    EXPECT_EQ(sidecar["checkpoint"]["sha256"], mb::sha256File(checkpoint)) << sidecar.dump(2);
+    // The user's project is untouched by the fine-tune: only the snapshot points at the checkpoint.
+    EXPECT_TRUE(mb::loadProject(proj).render.checkpoint.empty());
 }

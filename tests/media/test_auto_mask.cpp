@@ -52,8 +52,7 @@ TEST(AutoMask, FindsTheSubjectOfASyntheticPhoto) {
 
 TEST(AutoMask, MatchesTheToyPhotoReferenceMask) {
     const std::string dir = MB_TEST_DATA "/images";
-    if (!std::filesystem::exists(dir + "/toy.png"))
-        GTEST_SKIP() << "tests/data/images/toy.png is not there yet";
+    ASSERT_TRUE(std::filesystem::exists(dir + "/toy.png")) << "tests/data/images/toy.png is missing";
     const cv::Mat img = cv::imread(dir + "/toy.png", cv::IMREAD_COLOR);
     const cv::Mat ref = cv::imread(dir + "/toy_mask.png", cv::IMREAD_GRAYSCALE) > 127;
     ASSERT_FALSE(img.empty());

@@ -1,5 +1,6 @@
-// Subject learning on the tiny reference model (CPU): the loss goes down, resume is bit-identical, cancel stops
-// within one step, LoRA trains only its adapters and merges exactly, and each loss switch does what it says.
+// Subject learning on the tiny reference model (CPU): the loss goes down, resume is bit-identical, cancel
+// stops within one step, LoRA trains only its adapters and merges exactly, and each loss switch does what it
+// says.
 #include "ml/lora.h"
 #include "ml/subject_trainer.h"
 #include "ml/threads.h"
@@ -59,8 +60,8 @@ TrainRun makeRun(SubjectTrainingOptions o) {
     r.models = load_training_models(kTiny);
     Data d = makeData(r.models);
     o.videoFrames = kFrames;
-    r.trainer = std::make_unique<SubjectTrainer>(r.models.unet, r.models.vae, DDIMScheduler(r.models.scheduler),
-                                                 d.images, d.videos, o);
+    r.trainer = std::make_unique<SubjectTrainer>(r.models.unet, r.models.vae,
+                                                 DDIMScheduler(r.models.scheduler), d.images, d.videos, o);
     return r;
 }
 
@@ -306,7 +307,8 @@ TEST_F(SubjectTrainerTest, EachLossCanBeSwitchedOff) {
     noStca.stcaLoss = false;
     const StepLosses b = makeRun(noStca).trainer->evaluate(5);
     EXPECT_EQ(b.stca, 0);
-    EXPECT_NEAR(b.subject, a.subject, 1e-5 * a.subject); // same batch and prediction: the collector only observes
+    EXPECT_NEAR(b.subject, a.subject,
+                1e-5 * a.subject); // same batch and prediction: the collector only observes
     EXPECT_NEAR(b.loss, (b.subject + b.video) / 2, 1e-6 * (1 + b.loss));
 
     SubjectTrainingOptions noVideo;
@@ -339,7 +341,8 @@ TEST(SubjectTrainerMemory, FullUnetAdamWOnTheRealConfigNeedsAbout21GiBBeforeActi
     EXPECT_GT(full.activationBytes, 0);
     // LoRA keeps only the frozen weights plus small adapter state.
     const auto lora = estimate_training_memory(cfg, params, 4'000'000, 300'000'000, 0, 40, 72, 5, 24);
-    EXPECT_LT(lora.weightsBytes + lora.trainingStateBytes, 0.5 * (full.weightsBytes + full.trainingStateBytes));
+    EXPECT_LT(lora.weightsBytes + lora.trainingStateBytes,
+              0.5 * (full.weightsBytes + full.trainingStateBytes));
     // Activations grow with the frames of the video micro-batch.
     EXPECT_GT(estimate_training_memory(cfg, params, 0, 0, 0, 40, 72, 5, 24).activationBytes,
               estimate_training_memory(cfg, params, 0, 0, 0, 40, 72, 5, 8).activationBytes);

@@ -77,7 +77,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_tmp.isValid());
         if (!QFileInfo::exists(kToy))
-            QSKIP("tests/data/images/toy.png is missing");
+            QFAIL("tests/data/images/toy.png is missing");
     }
 
     void init() {
@@ -346,6 +346,8 @@ private Q_SLOTS:
         QCOMPARE(dock.progressBar()->value(), 1000);
         QVERIFY(dock.logView()->toPlainText().contains(QStringLiteral("loading /models/tiny")));
         QVERIFY(dock.timeText().startsWith(QStringLiteral("Took")));
+        if (qEnvironmentVariableIsSet("MB_UI_SHOTS")) // for looking at the dock: MB_UI_SHOTS=/tmp/folder
+            dock.grab().save(qEnvironmentVariable("MB_UI_SHOTS") + QStringLiteral("/jobs_dock.png"));
         QVERIFY(!dock.cancelButton()->isEnabled());
     }
 
@@ -474,7 +476,7 @@ private Q_SLOTS:
     void animaticJobWithRealCli() {
         const QString cli = cliProgram();
         if (cli.isEmpty())
-            QSKIP("motionbooth-cli is not built next to the tests (set MB_CLI to run this)");
+            QFAIL("motionbooth-cli is not built next to the tests and MB_CLI is not set");
         Project p = loadProject(MB_SOURCE_DIR "/resources/demo/demo.mbproj");
         p.shot.frames = 8;
         const QString project = m_tmp.filePath(QStringLiteral("cli.mbproj"));
