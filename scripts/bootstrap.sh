@@ -67,7 +67,12 @@ esac
 echo "== configuring ($build)"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 echo "== building with $jobs jobs"
-cmake --build "$build" -j "$jobs"
+if [ "$mode" = demo ]; then
+    # The demo needs only the two programs, not the test suite.
+    cmake --build "$build" -j "$jobs" --target motionbooth motionbooth-cli
+else
+    cmake --build "$build" -j "$jobs"
+fi
 
 # --- 3. Run -----------------------------------------------------------------------------------------------
 if [ "$mode" = demo ]; then

@@ -7,7 +7,8 @@ namespace mb::i18n {
 
 QStringList availableLanguages() {
     QStringList out;
-    const auto files = QDir(QStringLiteral(":/i18n")).entryList({QStringLiteral("motionbooth_*.qm")}, QDir::Files);
+    const auto files =
+        QDir(QStringLiteral(":/i18n")).entryList({QStringLiteral("motionbooth_*.qm")}, QDir::Files);
     for (const QString& f : files)
         out << QFileInfo(f).completeBaseName().mid(int(qstrlen("motionbooth_")));
     return out;

@@ -23,24 +23,28 @@ int runEval(const Args& args) {
     media::VideoInfo info;
     auto frames = media::decodeVideo(video, &info);
     if (info.width != p.shot.width || info.height != p.shot.height)
-        std::fprintf(stderr, "note: %s is %dx%d, the project's shot %dx%d; boxes are compared in normalised units\n",
+        std::fprintf(stderr,
+                     "note: %s is %dx%d, the project's shot %dx%d; boxes are compared in normalised units\n",
                      video.c_str(), info.width, info.height, p.shot.width, p.shot.height);
     if (int(frames.size()) != p.shot.frames) {
-        std::fprintf(stderr, "note: %s has %zu frames, the shot %d; the shot is evaluated at the video's length\n",
+        std::fprintf(stderr,
+                     "note: %s has %zu frames, the shot %d; the shot is evaluated at the video's length\n",
                      video.c_str(), frames.size(), p.shot.frames);
         p.shot.frames = int(frames.size());
     }
     const media::MotionMetrics m = media::measureMotion(frames, p);
     std::printf("video: %s (%d frames, %dx%d)\n", video.c_str(), info.frames, info.width, info.height);
-    std::printf("camera flow error: %.3f px/frame (observed scene motion %.2f, %.2f px/frame; requested %.2f, %.2f)\n",
+    std::printf("camera flow error: %.3f px/frame (observed scene motion %.2f, %.2f px/frame; requested "
+                "%.2f, %.2f)\n",
                 m.cameraFlowErrorPx, m.observedPanPxPerFrame[0], m.observedPanPxPerFrame[1],
                 m.requestedPanPxPerFrame[0], m.requestedPanPxPerFrame[1]);
     for (size_t i = 0; i < m.boxFollowingError.size(); ++i) {
         if (std::isnan(m.boxFollowingError[i]))
-            std::printf("box-following error (%s): no subject motion found\n", p.boxTracks[i].subjectId.c_str());
+            std::printf("box-following error (%s): no subject motion found\n",
+                        p.boxTracks[i].subjectId.c_str());
         else
-            std::printf("box-following error (%s): %.4f of the frame diagonal\n", p.boxTracks[i].subjectId.c_str(),
-                        m.boxFollowingError[i]);
+            std::printf("box-following error (%s): %.4f of the frame diagonal\n",
+                        p.boxTracks[i].subjectId.c_str(), m.boxFollowingError[i]);
     }
     std::printf("temporal consistency: %.4f (1 = perfectly consistent)\n", m.temporalConsistency);
     return 0;

@@ -42,17 +42,18 @@ int runRender(const Args& args) {
     req.cameraControl = !ap.has("--no-camera-control");
     const RenderResult r = renderTake(project, req, makeConsoleJobControl(ap.has("--progress")));
     std::printf("%s\n%s\n", r.video.c_str(), r.sidecar.c_str());
-    std::fprintf(stderr, "rendered seed %llu with %s in %.1f s\n", (unsigned long long)r.seed, r.modelFolder.c_str(),
-                 r.seconds);
+    std::fprintf(stderr, "rendered seed %llu with %s in %.1f s\n", (unsigned long long)r.seed,
+                 r.modelFolder.c_str(), r.seconds);
     return 0;
 }
 
-MB_CLI_COMMAND("render",
-               "PROJECT -o OUT.mp4 [--seed S] [--model DIR] [--threads T] [--frames F] [--size WxH] [--steps N] "
-               "[--crf N] [--no-subject-control] [--no-camera-control] [--progress]",
-               "generates a take with the diffusion model, subject boxes and camera pan; writes OUT.mp4 and its "
-               "reproducibility sidecar OUT.mp4.json",
-               runRender);
+MB_CLI_COMMAND(
+    "render",
+    "PROJECT -o OUT.mp4 [--seed S] [--model DIR] [--threads T] [--frames F] [--size WxH] [--steps N] "
+    "[--crf N] [--no-subject-control] [--no-camera-control] [--progress]",
+    "generates a take with the diffusion model, subject boxes and camera pan; writes OUT.mp4 and its "
+    "reproducibility sidecar OUT.mp4.json",
+    runRender);
 
 } // namespace
 } // namespace mb::cli

@@ -4,11 +4,11 @@
 #include "ml/threads.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <unistd.h>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <unistd.h>
 
 namespace mb::cli {
 

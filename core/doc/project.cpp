@@ -126,8 +126,9 @@ std::vector<ValidationIssue> validateProject(const Project& project, int sizeMul
     const RenderSettings& rs = project.render;
     if (rs.shiftSteps > 0 && !project.camera.isStatic() && rs.shiftStartStep + rs.shiftSteps > shot.steps)
         warn("$.render", "the latent-shift window (steps " + std::to_string(rs.shiftStartStep) + "-" +
-                             std::to_string(rs.shiftStartStep + rs.shiftSteps - 1) + ") runs past the shot's " +
-                             std::to_string(shot.steps) + " steps: the camera will move less than drawn");
+                             std::to_string(rs.shiftStartStep + rs.shiftSteps - 1) +
+                             ") runs past the shot's " + std::to_string(shot.steps) +
+                             " steps: the camera will move less than drawn");
     if (project.camera.keys.empty())
         error("$.camera.keyframes", "camera path has no keyframes");
     try {

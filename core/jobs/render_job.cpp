@@ -61,7 +61,9 @@ json hashModelFolder(const std::string& dir, const JobControl& control) {
     return out;
 }
 
-json boxJson(const ml::BoxF& b) { return json::array({b[0], b[1], b[2], b[3]}); }
+json boxJson(const ml::BoxF& b) {
+    return json::array({b[0], b[1], b[2], b[3]});
+}
 
 } // namespace
 
@@ -73,8 +75,9 @@ std::string resolveModelFolder(const Project& project, const std::string& reques
     }
     if (!project.render.modelFolder.empty()) {
         if (!isModelFolder(project.render.modelFolder))
-            throw std::runtime_error(project.render.modelFolder +
-                                     ": the project's model folder is not a diffusers model folder (no model_index.json)");
+            throw std::runtime_error(
+                project.render.modelFolder +
+                ": the project's model folder is not a diffusers model folder (no model_index.json)");
         return project.render.modelFolder;
     }
     std::string embedded;
@@ -84,9 +87,10 @@ std::string resolveModelFolder(const Project& project, const std::string& reques
     }
     if (isModelFolder(embedded))
         return embedded;
-    throw std::runtime_error("no model to render with: set the project's model folder (render.model), pass --model "
-                             "DIR, or install the embedded default model (looked for " +
-                             (embedded.empty() ? std::string("<resources>/models/default") : embedded) + ")");
+    throw std::runtime_error(
+        "no model to render with: set the project's model folder (render.model), pass --model "
+        "DIR, or install the embedded default model (looked for " +
+        (embedded.empty() ? std::string("<resources>/models/default") : embedded) + ")");
 }
 
 RenderResult renderTake(const Project& projectIn, const RenderRequest& request, const JobControl& control) {
@@ -103,7 +107,8 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
         shot.height = request.height;
     if (request.steps > 0 && request.steps != shot.steps) {
         // A draft with fewer (or more) steps keeps the controls at the same place in the schedule: the
-        // amplify steps and the shift window are set for the shot's step count (method §10: 5 and 10..20 of 50).
+        // amplify steps and the shift window are set for the shot's step count (method §10: 5 and 10..20 of
+        // 50).
         const double r = double(request.steps) / double(shot.steps);
         auto scaled = [r](int v) { return v == 0 ? 0 : std::max(1, int(std::lround(v * r))); };
         project.render.amplifySteps = scaled(project.render.amplifySteps);
@@ -115,7 +120,8 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
 
     const std::string modelDir = resolveModelFolder(project, request.model);
     control.report("load", 0, 1, "model: " + modelDir);
-    const ml::ThreadConfig threads = ml::configure_threads(request.threads, 1); // inference: OpenBLAS at 1, LibTorch splits the work
+    const ml::ThreadConfig threads =
+        ml::configure_threads(request.threads, 1); // inference: OpenBLAS at 1, LibTorch splits the work
 
     std::shared_ptr<ml::UNet3DConditionModelImpl> unet;
     ml::PipelineLoadOptions lo;
@@ -173,7 +179,8 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
         return unet->forward(sample, torch::scalar_tensor(t, torch::kLong), text, hook);
     };
     ml::MotionControlReport report;
-    ml::TextToVideoResult result = ml::generate_with_motion_control(pipeline, unetFn, params, mc, control, {}, &report);
+    ml::TextToVideoResult result =
+        ml::generate_with_motion_control(pipeline, unetFn, params, mc, control, {}, &report);
 
     // Encode (the encoder writes a temporary file and renames it on finish).
     control.checkCancelled();
@@ -236,13 +243,14 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
         json boxes = json::array();
         for (const auto& b : mc.subjects[i].screenBoxes)
             boxes.push_back(boxJson(b));
-        subjects.push_back({{"id", s->id},
-                            {"phrase", s->phrase()},
-                            {"learned", s->learned && !project.render.checkpoint.empty()},
-                            {"generated_from", s->learned && !project.render.checkpoint.empty() ? "fine-tuned identifier"
-                                                                                                : "class phrase"},
-                            {"tokens", report.phraseTokens[i]},
-                            {"screen_boxes", boxes}});
+        subjects.push_back(
+            {{"id", s->id},
+             {"phrase", s->phrase()},
+             {"learned", s->learned && !project.render.checkpoint.empty()},
+             {"generated_from",
+              s->learned && !project.render.checkpoint.empty() ? "fine-tuned identifier" : "class phrase"},
+             {"tokens", report.phraseTokens[i]},
+             {"screen_boxes", boxes}});
     }
     j["subjects"] = subjects;
     json travel = json::array();

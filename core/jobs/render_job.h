@@ -22,12 +22,12 @@
 namespace mb {
 
 struct RenderRequest {
-    std::string output;                 ///< the MP4 to write (its sidecar goes next to it)
-    std::optional<std::uint64_t> seed;  ///< overrides the shot's seed
-    std::string model;                  ///< overrides the project's model folder
-    int threads = 0;                    ///< 0 = all cores
-    bool subjectControl = true;         ///< box-driven attention editing
-    bool cameraControl = true;          ///< latent shift
+    std::string output;                ///< the MP4 to write (its sidecar goes next to it)
+    std::optional<std::uint64_t> seed; ///< overrides the shot's seed
+    std::string model;                 ///< overrides the project's model folder
+    int threads = 0;                   ///< 0 = all cores
+    bool subjectControl = true;        ///< box-driven attention editing
+    bool cameraControl = true;         ///< latent shift
     // Draft overrides (0 = the shot's value): quick low-resolution or short takes.
     int frames = 0, width = 0, height = 0, steps = 0;
     int crf = 18;

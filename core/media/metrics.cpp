@@ -96,7 +96,8 @@ MotionMetrics measureMotion(const std::vector<cv::Mat>& frames, const Project& p
                 mp[x] = cv::Vec2f(float(x) + fr[x][0], float(y) + fr[x][1]);
         }
         cv::Mat warped, diff;
-        cv::remap(frames[size_t(f) + 1], warped, mapXY, cv::noArray(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+        cv::remap(frames[size_t(f) + 1], warped, mapXY, cv::noArray(), cv::INTER_LINEAR,
+                  cv::BORDER_REPLICATE);
         cv::absdiff(warped, frames[size_t(f)], diff);
         const cv::Scalar md = cv::mean(diff);
         warpErr += (md[0] + md[1] + md[2]) / (3.0 * 255.0);
@@ -129,7 +130,8 @@ MotionMetrics measureMotion(const std::vector<cv::Mat>& frames, const Project& p
                 }
             }
             if (sw > 0) {
-                boxErrSum[ti] += std::hypot((sx / sw - box.centerX()) * W, (sy / sw - box.centerY()) * H) / diag;
+                boxErrSum[ti] +=
+                    std::hypot((sx / sw - box.centerX()) * W, (sy / sw - box.centerY()) * H) / diag;
                 ++boxErrCount[ti];
             }
         }

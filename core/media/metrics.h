@@ -25,11 +25,11 @@
 namespace mb::media {
 
 struct MotionMetrics {
-    double cameraFlowErrorPx = 0;       ///< mean |observed − requested| background motion, pixels/frame
+    double cameraFlowErrorPx = 0; ///< mean |observed − requested| background motion, pixels/frame
     double observedPanPxPerFrame[2] = {0, 0};  ///< mean observed scene motion (x, y), pixels/frame
     double requestedPanPxPerFrame[2] = {0, 0}; ///< mean requested scene motion (x, y), pixels/frame
     std::vector<double> boxFollowingError;     ///< per subject track, fraction of the frame diagonal
-    double temporalConsistency = 0;     ///< 1 − mean warp error
+    double temporalConsistency = 0;            ///< 1 − mean warp error
     int framePairs = 0;
 };
 

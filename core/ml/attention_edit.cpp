@@ -37,7 +37,8 @@ void AttentionEditor::configure(std::vector<EditedSubject> subjects, AttentionEd
     m_cache.clear();
 }
 
-torch::Tensor AttentionEditor::build_bias(int64_t batch, int64_t frames, int64_t h, int64_t w, int64_t tokens) const {
+torch::Tensor AttentionEditor::build_bias(int64_t batch, int64_t frames, int64_t h, int64_t w,
+                                          int64_t tokens) const {
     const double alpha = m_settings.alpha;
     const float kSuppress = float(alpha * -1e10);
     // One frame's bias [h·w, tokens]; frames differ only by their boxes.
@@ -65,7 +66,8 @@ torch::Tensor AttentionEditor::build_bias(int64_t batch, int64_t frames, int64_t
                     throw std::invalid_argument("attention edit: a subject has fewer boxes than frames");
                 const auto c = box_cells(s.boxes[size_t(f)], h, w);
                 const int64_t area = (c[1] - c[0]) * (c[3] - c[2]);
-                const float boost = m_settings.amplify ? float(alpha * (1.0 - double(area) / double(h * w))) : 0.0f;
+                const float boost =
+                    m_settings.amplify ? float(alpha * (1.0 - double(area) / double(h * w))) : 0.0f;
                 for (int64_t y = 0; y < h; ++y)
                     for (int64_t x = 0; x < w; ++x) {
                         const bool inside = y >= c[0] && y < c[1] && x >= c[2] && x < c[3];
@@ -86,7 +88,8 @@ torch::Tensor AttentionEditor::logit_bias(const CrossAttentionInfo& info) {
     const std::array<int64_t, 5> key{info.batch, info.frames, info.height, info.width, info.tokens};
     auto it = m_cache.find(key);
     if (it == m_cache.end())
-        it = m_cache.emplace(key, build_bias(info.batch, info.frames, info.height, info.width, info.tokens)).first;
+        it = m_cache.emplace(key, build_bias(info.batch, info.frames, info.height, info.width, info.tokens))
+                 .first;
     return it->second;
 }
 

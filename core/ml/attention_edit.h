@@ -1,8 +1,8 @@
 #pragma once
 /**
  * \file attention_edit.h
- * \brief MotionBooth's subject motion control (method §8): edit the pre-softmax cross-attention logits so that
- *        each subject's phrase tokens attend inside that subject's box on every frame.
+ * \brief MotionBooth's subject motion control (method §8): edit the pre-softmax cross-attention logits so
+ * that each subject's phrase tokens attend inside that subject's box on every frame.
  *
  * For a layer whose map is h×w, each subject's box (normalised, in the latent's current coordinates) covers
  * the cells [round(w·x0), round(w·x1)) × [round(h·y0), round(h·y1)), clamped to the map; a box that overlaps
@@ -32,10 +32,10 @@ struct EditedSubject {
 };
 
 struct AttentionEditSettings {
-    double alpha = 7.5;              ///< edit_scale
-    bool amplify = true;             ///< this step is one of the first τ
-    bool suppressOtherWords = true;  ///< mask all non-subject words everywhere (reference)
-    int64_t promptLength = 0;        ///< tokens of the prompt incl. start and end token
+    double alpha = 7.5;             ///< edit_scale
+    bool amplify = true;            ///< this step is one of the first τ
+    bool suppressOtherWords = true; ///< mask all non-subject words everywhere (reference)
+    int64_t promptLength = 0;       ///< tokens of the prompt incl. start and end token
 };
 
 /** The cells [y0, y1) × [x0, x1) a normalised box covers on an h×w map (see file comment). */

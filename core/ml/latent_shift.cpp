@@ -54,11 +54,12 @@ std::vector<int64_t> LatentShifter::draw_fill(const std::vector<std::vector<int6
     return out;
 }
 
-torch::Tensor LatentShifter::shift_frame(const torch::Tensor& frame, const torch::Tensor& background, int64_t dx,
-                                         int64_t dy) {
+torch::Tensor LatentShifter::shift_frame(const torch::Tensor& frame, const torch::Tensor& background,
+                                         int64_t dx, int64_t dy) {
     const int64_t C = frame.size(0), h = frame.size(1), w = frame.size(2);
     // Background cells per row and per column (the frame before this step), and anywhere (for shortages).
-    auto bg = background.defined() ? background.to(torch::kBool).contiguous() : torch::ones({h, w}, torch::kBool);
+    auto bg =
+        background.defined() ? background.to(torch::kBool).contiguous() : torch::ones({h, w}, torch::kBool);
     auto acc = bg.accessor<bool, 2>();
     std::vector<std::vector<int64_t>> rows(static_cast<size_t>(h)), cols(static_cast<size_t>(w));
     std::vector<int64_t> anyCol, anyRow;
@@ -73,7 +74,8 @@ torch::Tensor LatentShifter::shift_frame(const torch::Tensor& frame, const torch
     torch::Tensor out = frame;
     if (dx != 0) {
         const int64_t n = std::min<int64_t>(std::abs(dx), w);
-        auto idx = torch::tensor(draw_fill(rows, anyCol, w, n), torch::kLong).view({1, h, n}).expand({C, h, n});
+        auto idx =
+            torch::tensor(draw_fill(rows, anyCol, w, n), torch::kLong).view({1, h, n}).expand({C, h, n});
         torch::Tensor fill = torch::gather(frame, 2, idx);
         if (n == w)
             out = fill;
@@ -103,7 +105,8 @@ torch::Tensor LatentShifter::step(const torch::Tensor& latents, const torch::Ten
         throw std::logic_error("latent shift: the window is over");
     TORCH_CHECK(latents.dim() == 5, "latent shift: latents must be [B, C, F, h, w]");
     const int64_t B = latents.size(0), F = latents.size(2);
-    TORCH_CHECK(F == int64_t(m_total.size()), "latent shift: planned for ", m_total.size(), " frames, got ", F);
+    TORCH_CHECK(F == int64_t(m_total.size()), "latent shift: planned for ", m_total.size(), " frames, got ",
+                F);
     TORCH_CHECK(!background.defined() || (background.dim() == 3 && background.size(0) == F),
                 "latent shift: background must be [F, h, w]");
     if (moved)
@@ -121,7 +124,7 @@ torch::Tensor LatentShifter::step(const torch::Tensor& latents, const torch::Ten
         }
         if (moved)
             (*moved)[size_t(f)] = delta;
-        torch::Tensor fr = latents.select(2, f);   // [B, C, h, w]
+        torch::Tensor fr = latents.select(2, f); // [B, C, h, w]
         torch::Tensor bg = background.defined() ? background[f] : torch::Tensor();
         std::vector<torch::Tensor> items;
         for (int64_t b = 0; b < B; ++b)

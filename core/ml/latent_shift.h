@@ -59,7 +59,8 @@ public:
 
 private:
     /** New latent [C, h, w] of one frame shifted by (dx, dy), fills drawn from `source` [C, h, w]. */
-    torch::Tensor shift_frame(const torch::Tensor& frame, const torch::Tensor& background, int64_t dx, int64_t dy);
+    torch::Tensor shift_frame(const torch::Tensor& frame, const torch::Tensor& background, int64_t dx,
+                              int64_t dy);
     /** For each of `lines` lines, `count` indices into that line drawn from its background cells. */
     std::vector<int64_t> draw_fill(const std::vector<std::vector<int64_t>>& bgPerLine,
                                    const std::vector<int64_t>& bgAnywhere, int64_t lineLength, int64_t count);

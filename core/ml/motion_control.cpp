@@ -11,7 +11,8 @@
 namespace mb::ml {
 
 uint64_t latent_shift_seed(uint64_t seed) {
-    // A fixed, documented mix (SplitMix64 finaliser) so the fill sampler never shares a stream with the noise.
+    // A fixed, documented mix (SplitMix64 finaliser) so the fill sampler never shares a stream with the
+    // noise.
     uint64_t z = seed + 0x9E3779B97F4A7C15ull;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -39,9 +40,9 @@ torch::Tensor background_map(const std::vector<std::vector<BoxF>>& boxes, int64_
 } // namespace
 
 TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, const ControlledUnetFn& unet,
-                                               const TextToVideoParams& params, const MotionControlParams& control,
-                                               const mb::JobControl& job, const StepCallback& onStep,
-                                               MotionControlReport* report) {
+                                               const TextToVideoParams& params,
+                                               const MotionControlParams& control, const mb::JobControl& job,
+                                               const StepCallback& onStep, MotionControlReport* report) {
     torch::NoGradGuard noGrad;
     const PipelineGeometry& g = pipeline.geometry();
     const int64_t H = params.height ? params.height : g.default_sample_size * g.vae_scale_factor;
@@ -51,13 +52,16 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
         throw std::invalid_argument("motion control: frames and steps must be at least 1");
     if (H % g.vae_scale_factor || W % g.vae_scale_factor)
         throw std::invalid_argument("motion control: " + std::to_string(W) + "x" + std::to_string(H) +
-                                    " is not a multiple of the VAE scale factor " + std::to_string(g.vae_scale_factor));
+                                    " is not a multiple of the VAE scale factor " +
+                                    std::to_string(g.vae_scale_factor));
     const int64_t h = H / g.vae_scale_factor, w = W / g.vae_scale_factor;
 
     std::vector<int64_t> condIds;
     const torch::Tensor cond = pipeline.encode_prompt(params.prompt, &condIds);
-    const torch::Tensor uncond = params.guidance_scale > 1.0 ? pipeline.encode_prompt(params.negative_prompt) : torch::Tensor();
-    const int64_t promptLength = std::min<int64_t>(int64_t(pipeline.tokenizer().encode(params.prompt).size()), 77);
+    const torch::Tensor uncond =
+        params.guidance_scale > 1.0 ? pipeline.encode_prompt(params.negative_prompt) : torch::Tensor();
+    const int64_t promptLength =
+        std::min<int64_t>(int64_t(pipeline.tokenizer().encode(params.prompt).size()), 77);
 
     MotionControlReport rep;
     rep.promptLength = promptLength;
@@ -66,12 +70,13 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
         const auto& s = control.subjects[i];
         if (int64_t(s.screenBoxes.size()) != F)
             throw std::invalid_argument("motion control: subject \"" + s.phrase + "\" has " +
-                                        std::to_string(s.screenBoxes.size()) + " boxes for " + std::to_string(F) +
-                                        " frames");
+                                        std::to_string(s.screenBoxes.size()) + " boxes for " +
+                                        std::to_string(F) + " frames");
         const std::vector<int> tokens = pipeline.tokenizer().find_phrase(condIds, s.phrase);
         if (tokens.empty())
-            throw std::invalid_argument("motion control: the phrase \"" + s.phrase + "\" is not in the prompt \"" +
-                                        params.prompt + "\" (or was cut off after 75 tokens)");
+            throw std::invalid_argument("motion control: the phrase \"" + s.phrase +
+                                        "\" is not in the prompt \"" + params.prompt +
+                                        "\" (or was cut off after 75 tokens)");
         rep.phraseTokens.push_back(tokens);
         edited[i].tokens.assign(tokens.begin(), tokens.end());
     }
@@ -93,8 +98,8 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
     const bool shifting = moving && control.shiftSteps > 0;
     LatentShifter shifter(total, std::max(1, control.shiftSteps), latent_shift_seed(params.seed));
 
-    torch::Tensor latents = params.latents.defined() ? params.latents.clone()
-                                                     : pipeline.initial_latents(params.seed, F, H, W);
+    torch::Tensor latents =
+        params.latents.defined() ? params.latents.clone() : pipeline.initial_latents(params.seed, F, H, W);
     if (latents.dim() != 5 || latents.size(2) != F || latents.size(3) != h || latents.size(4) != w)
         throw std::invalid_argument("motion control: initial latents have the wrong shape");
     DDIMScheduler ddim(pipeline.scheduler_config());
@@ -157,7 +162,8 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
     if (report)
         *report = rep;
 
-    const torch::Tensor video = pipeline.decode_latents(latents, params.decode_frames_per_batch, job); // [1,3,F,H,W]
+    const torch::Tensor video =
+        pipeline.decode_latents(latents, params.decode_frames_per_batch, job);                  // [1,3,F,H,W]
     torch::Tensor frames = (video / 2 + 0.5).clamp(0, 1)[0].permute({1, 2, 3, 0}).contiguous(); // [F,H,W,3]
     if (params.format == FrameFormat::Uint8)
         frames = frames.mul(255).round().to(torch::kUInt8);

@@ -45,9 +45,9 @@ struct MotionControlParams {
 
 /** What the controlled render did, for the sidecar and the log. */
 struct MotionControlReport {
-    std::vector<std::vector<int>> phraseTokens; ///< per subject, token positions in the prompt
-    int64_t promptLength = 0;                   ///< tokens incl. start and end
-    int64_t fillShortages = 0;                  ///< latent-shift fills that sampled with replacement
+    std::vector<std::vector<int>> phraseTokens;       ///< per subject, token positions in the prompt
+    int64_t promptLength = 0;                         ///< tokens incl. start and end
+    int64_t fillShortages = 0;                        ///< latent-shift fills that sampled with replacement
     std::vector<std::array<int64_t, 2>> shiftApplied; ///< per frame, total cells moved (x, y)
 };
 
@@ -60,8 +60,10 @@ uint64_t latent_shift_seed(uint64_t seed);
  * not in the prompt, box counts differ from the frame count, or sizes are invalid; JobCancelled on cancel.
  */
 TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, const ControlledUnetFn& unet,
-                                               const TextToVideoParams& params, const MotionControlParams& control,
-                                               const mb::JobControl& job = {}, const StepCallback& onStep = {},
+                                               const TextToVideoParams& params,
+                                               const MotionControlParams& control,
+                                               const mb::JobControl& job = {},
+                                               const StepCallback& onStep = {},
                                                MotionControlReport* report = nullptr);
 
 } // namespace mb::ml

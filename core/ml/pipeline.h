@@ -152,12 +152,13 @@ struct PipelineLoadOptions {
 /**
  * Loads tokenizer, text encoder, UNet3D, VAE and scheduler from a diffusers TextToVideoSDPipeline folder
  * (model_index.json + component sub-folders, safetensors weights). `unet_module`, when given, receives the
- * UNet itself (MotionBooth calls it with a cross-attention hook and loads fine-tuned weights into it). Throws std::runtime_error naming the
- * folder/file and problem (missing component, mis-shaped or missing keys, bad config).
+ * UNet itself (MotionBooth calls it with a cross-attention hook and loads fine-tuned weights into it). Throws
+ * std::runtime_error naming the folder/file and problem (missing component, mis-shaped or missing keys, bad
+ * config).
  */
-TextToVideoPipeline load_text_to_video_pipeline(const std::string& model_dir,
-                                                const PipelineLoadOptions& options = {},
-                                                std::shared_ptr<UNet3DConditionModelImpl>* unet_module = nullptr);
+TextToVideoPipeline
+load_text_to_video_pipeline(const std::string& model_dir, const PipelineLoadOptions& options = {},
+                            std::shared_ptr<UNet3DConditionModelImpl>* unet_module = nullptr);
 
 /** What `inspect` reports about one component of a model folder. */
 struct ComponentReport {

@@ -20,7 +20,8 @@ torch::Tensor latent_region_mask(const torch::Tensor& pixelMask, int64_t h, int6
     return bilinear(pixelMask, h, w) > 0;
 }
 
-torch::Tensor subject_region_loss(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& mask) {
+torch::Tensor subject_region_loss(const torch::Tensor& pred, const torch::Tensor& target,
+                                  const torch::Tensor& mask) {
     TORCH_CHECK(pred.sizes() == target.sizes(), "region loss: prediction and target shapes differ");
     torch::Tensor m = mask.to(pred.dtype());
     if (pred.dim() == 5 && m.dim() == 4)
@@ -33,10 +34,13 @@ torch::Tensor subject_region_loss(const torch::Tensor& pred, const torch::Tensor
     return sse / positions;
 }
 
-torch::Tensor stca_target(const torch::Tensor& pixelMask, int64_t h, int64_t w) { return bilinear(pixelMask, h, w); }
+torch::Tensor stca_target(const torch::Tensor& pixelMask, int64_t h, int64_t w) {
+    return bilinear(pixelMask, h, w);
+}
 
 torch::Tensor stca_loss(const torch::Tensor& maps, const torch::Tensor& target) {
-    TORCH_CHECK(maps.sizes() == target.sizes(), "STCA loss: maps ", maps.sizes(), " vs target ", target.sizes());
+    TORCH_CHECK(maps.sizes() == target.sizes(), "STCA loss: maps ", maps.sizes(), " vs target ",
+                target.sizes());
     return F::binary_cross_entropy(maps, target.to(maps.dtype()));
 }
 

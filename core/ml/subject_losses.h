@@ -19,7 +19,8 @@ torch::Tensor latent_region_mask(const torch::Tensor& pixelMask, int64_t h, int6
  * reference's 4× scale). `pred`, `target` [B, C, h, w] or [B, C, F, h, w]; `mask` bool [B, 1, h, w] (or with
  * F). Zero (still in the graph) when the mask is empty. The gradient outside the mask is exactly zero.
  */
-torch::Tensor subject_region_loss(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& mask);
+torch::Tensor subject_region_loss(const torch::Tensor& pred, const torch::Tensor& target,
+                                  const torch::Tensor& mask);
 
 /** The STCA target (method §6): bilinear downsampling of the pixel mask to h×w, kept soft (not binarised). */
 torch::Tensor stca_target(const torch::Tensor& pixelMask, int64_t h, int64_t w);

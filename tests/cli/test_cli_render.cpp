@@ -41,7 +41,8 @@ const std::string kDraft = " --model " + kTiny + " --frames 6 --size 48x32 --ste
 TEST(CliRender, WritesAPlayableTakeWithAReproducibilitySidecar) {
     const fs::path dir = fs::temp_directory_path() / "mb-cli-render";
     fs::create_directories(dir);
-    const std::string a = (dir / "a.mp4").string(), b = (dir / "b.mp4").string(), c = (dir / "c.mp4").string();
+    const std::string a = (dir / "a.mp4").string(), b = (dir / "b.mp4").string(),
+                      c = (dir / "c.mp4").string();
     Result r = run("render " + kDemo + " -o " + a + kDraft + " --seed 5 --progress");
     ASSERT_EQ(r.code, 0) << r.out;
     EXPECT_NE(r.out.find("percentage: 100.0 denoise"), std::string::npos);

@@ -74,7 +74,8 @@ public:
 
 protected:
     void SetUp() override {
-        // The test command installs Slurm (scripts/bootstrap.sh): missing daemons fail the test, never skip it.
+        // The test command installs Slurm (scripts/bootstrap.sh): missing daemons fail the test, never skip
+        // it.
         ASSERT_TRUE(s_skip.empty()) << s_skip;
         ASSERT_TRUE(s_started) << "the private Slurm did not start:\n" << s_startLog;
     }

@@ -25,8 +25,9 @@ cv::Mat syntheticPhoto(cv::Mat* truth, cv::Size size = {640, 480}) {
     cv::RNG rng(7);
     for (int y = 0; y < img.rows; ++y)
         for (int x = 0; x < img.cols; ++x)
-            img.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(150 + 40 * y / img.rows + rng.uniform(-12, 12)),
-                                                uchar(160 + rng.uniform(-12, 12)), uchar(120 + rng.uniform(-12, 12)));
+            img.at<cv::Vec3b>(y, x) =
+                cv::Vec3b(uchar(150 + 40 * y / img.rows + rng.uniform(-12, 12)),
+                          uchar(160 + rng.uniform(-12, 12)), uchar(120 + rng.uniform(-12, 12)));
     *truth = cv::Mat::zeros(size, CV_8U);
     const cv::Point c(size.width / 2 + 20, size.height / 2 + 10);
     const cv::Size axes(size.width / 6, size.height / 4);
@@ -34,8 +35,9 @@ cv::Mat syntheticPhoto(cv::Mat* truth, cv::Size size = {640, 480}) {
     for (int y = 0; y < img.rows; ++y)
         for (int x = 0; x < img.cols; ++x)
             if (truth->at<uchar>(y, x))
-                img.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(40 + rng.uniform(-15, 15)), uchar(60 + rng.uniform(-15, 15)),
-                                                    uchar(200 + rng.uniform(-15, 15)));
+                img.at<cv::Vec3b>(y, x) =
+                    cv::Vec3b(uchar(40 + rng.uniform(-15, 15)), uchar(60 + rng.uniform(-15, 15)),
+                              uchar(200 + rng.uniform(-15, 15)));
     return img;
 }
 

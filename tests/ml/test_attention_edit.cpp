@@ -103,8 +103,10 @@ TEST(AttentionEditor, RaisesSubjectAttentionInsideTheBoxAtEveryResolution) {
             in = in.view(-1);
             auto e = edited.seen[l].second[f];
             auto p = plain.seen[l].second[f];
-            EXPECT_EQ(e.masked_select(~in).abs().max().item<float>(), 0.0f) << info.modulePath << " frame " << f;
-            EXPECT_GT(e.masked_select(in).mean().item<float>(), p.masked_select(in).mean().item<float>() + 0.05)
+            EXPECT_EQ(e.masked_select(~in).abs().max().item<float>(), 0.0f)
+                << info.modulePath << " frame " << f;
+            EXPECT_GT(e.masked_select(in).mean().item<float>(),
+                      p.masked_select(in).mean().item<float>() + 0.05)
                 << info.modulePath << " frame " << f;
         }
     }

@@ -38,7 +38,8 @@ TEST(LatentShift, ReferenceIntegerScheduleForAConstantPan) {
             applied[size_t(f)] += moved[size_t(f)][0];
     }
     // The reference's float accumulation (method §9: 0, 1, 2, 4, 5, 7, …, 33, 34), truncation included.
-    const int64_t expect[] = {0, 1, 2, 4, 5, 7, 9, 10, 11, 13, 15, 16, 18, 19, 21, 22, 23, 25, 26, 28, 30, 31, 33, 34};
+    const int64_t expect[] = {0,  1,  2,  4,  5,  7,  9,  10, 11, 13, 15, 16,
+                              18, 19, 21, 22, 23, 25, 26, 28, 30, 31, 33, 34};
     for (int f = 0; f < F; ++f) {
         EXPECT_EQ(applied[size_t(f)], expect[f]) << f;
         EXPECT_LE(std::abs(1.5 * f - double(applied[size_t(f)])), 1.0 + 1e-9);

@@ -30,7 +30,8 @@ TEST(MotionControl, ShiftMovesEachFrameByItsCellsDuringTheWindowOnly) {
     // A denoiser that predicts zero noise: each DDIM step only rescales the latent uniformly, so any motion
     // in the result comes from the latent shift.
     std::vector<int64_t> stepsSeen;
-    ControlledUnetFn zero = [&](const torch::Tensor& x, int64_t t, const torch::Tensor&, CrossAttentionHook*) {
+    ControlledUnetFn zero = [&](const torch::Tensor& x, int64_t t, const torch::Tensor&,
+                                CrossAttentionHook*) {
         stepsSeen.push_back(t);
         return torch::zeros_like(x);
     };
@@ -75,7 +76,8 @@ TEST(MotionControl, EditedBoxesAnticipateTheCameraUntilTheShiftIsDone) {
     // Probe the bias at the latent's own resolution: which columns get amplified for frame 3?
     std::vector<std::pair<int64_t, int64_t>> amplifiedCols; // per call: (first, last) amplified column
     int call = 0;
-    ControlledUnetFn probe = [&](const torch::Tensor& x, int64_t, const torch::Tensor&, CrossAttentionHook* hook) {
+    ControlledUnetFn probe = [&](const torch::Tensor& x, int64_t, const torch::Tensor&,
+                                 CrossAttentionHook* hook) {
         if (call++ % 2 == 0) {
             EXPECT_NE(hook, nullptr) << "conditional pass must be edited";
             CrossAttentionInfo info;
@@ -85,7 +87,8 @@ TEST(MotionControl, EditedBoxesAnticipateTheCameraUntilTheShiftIsDone) {
             info.width = 12;
             info.tokens = 77;
             auto bias = hook->logit_bias(info); // [4, 1, 96, 77]
-            auto tokens = pipe.tokenizer().find_phrase(pipe.tokenizer().encode_padded(p.prompt).ids, "astronaut");
+            auto tokens =
+                pipe.tokenizer().find_phrase(pipe.tokenizer().encode_padded(p.prompt).ids, "astronaut");
             auto row = bias[3][0].select(1, tokens.front()).view({8, 12})[0]; // frame 3, top row
             int64_t first = -1, last = -1;
             for (int64_t c = 0; c < 12; ++c)
@@ -102,8 +105,9 @@ TEST(MotionControl, EditedBoxesAnticipateTheCameraUntilTheShiftIsDone) {
     };
     generate_with_motion_control(pipe, probe, p, mc, {}, {}, nullptr);
     ASSERT_EQ(amplifiedCols.size(), 6u);
-    // Frame 3 travels 9 cells: before the window its box sits 9 cells right of where it is drawn (cols 9..11),
-    // after step 2 (which moves it 4 cells: trunc(4.5)) at 5..7, and from step 4 on where it was drawn (0..2).
+    // Frame 3 travels 9 cells: before the window its box sits 9 cells right of where it is drawn
+    // (cols 9..11), after step 2 (which moves it 4 cells: trunc(4.5)) at 5..7, and from step 4 on where it
+    // was drawn (0..2).
     EXPECT_EQ(amplifiedCols[0], (std::pair<int64_t, int64_t>{9, 11}));
     EXPECT_EQ(amplifiedCols[1], (std::pair<int64_t, int64_t>{9, 11}));
     EXPECT_EQ(amplifiedCols[2], (std::pair<int64_t, int64_t>{5, 7}));
@@ -115,7 +119,8 @@ TEST(MotionControl, EditedBoxesAnticipateTheCameraUntilTheShiftIsDone) {
 TEST(MotionControl, SameSeedSameVideoAndPhraseErrors) {
     std::shared_ptr<UNet3DConditionModelImpl> unet;
     TextToVideoPipeline pipe = load_text_to_video_pipeline(kTiny, {}, &unet);
-    ControlledUnetFn real = [&](const torch::Tensor& x, int64_t t, const torch::Tensor& text, CrossAttentionHook* h) {
+    ControlledUnetFn real = [&](const torch::Tensor& x, int64_t t, const torch::Tensor& text,
+                                CrossAttentionHook* h) {
         return unet->forward(x, torch::scalar_tensor(t, torch::kLong), text, h);
     };
     TextToVideoParams p = smallParams();

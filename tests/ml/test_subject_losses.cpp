@@ -32,7 +32,8 @@ TEST(RegionLoss, GradientIsExactlyZeroOutsideTheMask) {
 
 TEST(RegionLoss, EmptyMaskGivesZero) {
     auto pred = torch::randn({1, 4, 5, 5}, torch::requires_grad());
-    auto loss = subject_region_loss(pred, torch::zeros({1, 4, 5, 5}), torch::zeros({1, 1, 5, 5}, torch::kBool));
+    auto loss =
+        subject_region_loss(pred, torch::zeros({1, 4, 5, 5}), torch::zeros({1, 1, 5, 5}, torch::kBool));
     EXPECT_EQ(loss.item<float>(), 0.0f);
     loss.backward(); // still differentiable
 }
@@ -40,8 +41,8 @@ TEST(RegionLoss, EmptyMaskGivesZero) {
 TEST(RegionLoss, LatentMaskSamplesTheCentralPixels) {
     // With an exact factor 8, a latent cell is set iff one of its 8×8 block's 2×2 central pixels is set.
     auto px = torch::zeros({1, 1, 16, 16});
-    px[0][0][3][3] = 1;   // central pixel of block (0,0): (3..4, 3..4)
-    px[0][0][8][8] = 1;   // a corner of block (1,1): not sampled
+    px[0][0][3][3] = 1; // central pixel of block (0,0): (3..4, 3..4)
+    px[0][0][8][8] = 1; // a corner of block (1,1): not sampled
     auto m = latent_region_mask(px, 2, 2);
     EXPECT_TRUE(m[0][0][0][0].item<bool>());
     EXPECT_FALSE(m[0][0][1][1].item<bool>());
