@@ -1,4 +1,5 @@
 #include "doc/project_io.h"
+#include "doc/utc_time.h"
 
 #include "doc/atomic_file.h"
 
@@ -21,15 +22,6 @@ ProjectFileError::ProjectFileError(std::string file, std::string jsonPath, std::
       m_file(std::move(file)), m_jsonPath(std::move(jsonPath)), m_problem(std::move(problem)) {}
 
 namespace {
-
-std::string utcNow() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 /** A JSON value with the path that led to it, so every error names where it happened. */
 class In {
@@ -430,7 +422,7 @@ std::string writeAutosave(const Project& project, const std::string& originalPat
     json j = toJson(project, ""); // absolute paths: the copy lives in another folder
     j["autosave"] = {
         {"original_path", originalPath.empty() ? "" : fs::absolute(originalPath).lexically_normal().string()},
-        {"saved", utcNow()}};
+        {"saved", utcNowIso8601()}};
     writeFileAtomically(file, j.dump(2) + "\n");
     return file;
 }

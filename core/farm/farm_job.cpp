@@ -1,4 +1,5 @@
 #include "farm/farm_job.h"
+#include "doc/utc_time.h"
 
 #include "doc/atomic_file.h"
 #include "doc/project_io.h"
@@ -22,15 +23,6 @@ using nlohmann::json;
 
 namespace mb::farm {
 namespace {
-
-std::string nowUtc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 /** Single-quotes a word for bash: nothing inside is expanded. */
 std::string shellQuote(const std::string& s) {
@@ -470,7 +462,7 @@ FarmJob freezeJob(const FarmJobSpec& spec) {
                         fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                         fs::perm_options::add);
     }
-    json extra = {{"created_utc", nowUtc()},
+    json extra = {{"created_utc", mb::utcNowIso8601()},
                   {"cli", spec.cli},
                   {"model", spec.model},
                   {"checkpoint", spec.fineTune ? checkpoint : project.render.checkpoint},
@@ -549,7 +541,7 @@ std::string submitJob(FarmJob& job, const SlurmClient& slurm, std::vector<int> t
         argv.insert(argv.end(), res.begin(), res.end());
         argv.push_back(job.fineTuneScript());
         after = parseSbatchId(runSlurm(slurm, argv));
-        job.submissions.push_back({"finetune", after, {}, dependency, nowUtc()});
+        job.submissions.push_back({"finetune", after, {}, dependency, mb::utcNowIso8601()});
         saveJob(job);
     }
     std::vector<std::string> argv = {"sbatch", "--parsable", "--array=" + arraySpec(tasks),
@@ -561,7 +553,7 @@ std::string submitJob(FarmJob& job, const SlurmClient& slurm, std::vector<int> t
     }
     argv.push_back(job.renderScript());
     const std::string id = parseSbatchId(runSlurm(slurm, argv));
-    job.submissions.push_back({"render", id, tasks, after, nowUtc()});
+    job.submissions.push_back({"render", id, tasks, after, mb::utcNowIso8601()});
     saveJob(job);
     return id;
 }
@@ -774,7 +766,7 @@ std::vector<std::pair<int, Take>> verifiedTakes(const FarmJob& job, CollectResul
         take.video = t.video;
         take.sidecar = t.sidecar;
         take.seed = t.seed;
-        take.createdUtc = nowUtc();
+        take.createdUtc = mb::utcNowIso8601();
         takes.push_back({t.index, take});
         result.added.push_back(t.index);
     }

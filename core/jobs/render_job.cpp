@@ -1,4 +1,5 @@
 #include "jobs/render_job.h"
+#include "doc/utc_time.h"
 
 #include "doc/atomic_file.h"
 #include "doc/resource_paths.h"
@@ -33,15 +34,6 @@ using nlohmann::json;
 namespace mb {
 
 namespace {
-
-std::string utcNow() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 bool isModelFolder(const std::string& dir) {
     std::error_code ec;
@@ -210,7 +202,7 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     j["format"] = "motionbooth-take";
     j["format_version"] = 1;
     j["generator"] = std::string("MotionBooth Studio ") + MB_VERSION;
-    j["created"] = utcNow();
+    j["created"] = utcNowIso8601();
     j["video"] = fs::path(out.video).filename().string();
     j["video_sha256"] = sha256File(out.video);
     j["seed"] = seed;
