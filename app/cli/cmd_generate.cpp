@@ -86,7 +86,7 @@ int runGenerate(const Args& args) {
     if (!(fps > 0))
         throw UsageError("--fps must be positive");
 
-    const auto threads = ml::configure_threads(static_cast<int>(ap.getInt("--threads", 0)), 1);
+    const auto threads = ml::configure_threads(static_cast<int>(ap.getInt("--threads", 0)));
     ml::PipelineLoadOptions loadOptions;
     loadOptions.tokenizer_dir = ap.get("--tokenizer", "");
     if (loadOptions.tokenizer_dir.empty() && !std::filesystem::exists(*model + "/tokenizer/vocab.json"))

@@ -112,8 +112,8 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
 
     const std::string modelDir = resolveModelFolder(project, request.model);
     control.report("load", 0, 1, "model: " + modelDir);
-    const ml::ThreadConfig threads =
-        ml::configure_threads(request.threads, 1); // inference: OpenBLAS at 1, LibTorch splits the work
+    const ml::ThreadConfig threads = ml::configure_threads(
+        request.threads); // OpenBLAS at n: on the real config 19.4 s/step vs 26.0 s with 1
 
     std::shared_ptr<ml::UNet3DConditionModelImpl> unet;
     ml::PipelineLoadOptions lo;
