@@ -3,9 +3,11 @@
 #include "doc/shot_layout.h"
 #include "media/video_io.h"
 
+#include "cli_runner.h"
 #include <array>
 #include <cstdio>
 #include <filesystem>
+
 #include <gtest/gtest.h>
 #include <sstream>
 #include <sys/wait.h>
@@ -14,24 +16,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out; // stdout and stderr together
-};
+using Result = mbtest::CliResult;
 
 Result run(const std::string& args) {
-    Result r;
-    const std::string cmd = std::string(MB_CLI) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-        return r;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return mbtest::runCli(args);
 }
 
 const std::string kData = MB_TEST_DATA;

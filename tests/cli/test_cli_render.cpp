@@ -4,9 +4,11 @@
 #include "doc/sha256.h"
 #include "media/video_io.h"
 
+#include "cli_runner.h"
 #include <array>
 #include <cstdio>
 #include <filesystem>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
@@ -15,21 +17,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out;
-};
+using Result = mbtest::CliResult;
 
 Result run(const std::string& args) {
-    Result r;
-    FILE* p = popen((std::string(MB_CLI) + " " + args + " 2>&1").c_str(), "r");
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return mbtest::runCli(args);
 }
 
 const std::string kDemo = std::string(MB_SOURCE_DIR) + "/resources/demo/demo.mbproj";
