@@ -11,6 +11,7 @@ namespace {
 const char* kModelFolder = "ml/modelFolder";
 const char* kThreads = "ml/threads";
 const char* kDevice = "ml/device";
+const char* kInProcess = "jobs/inProcess";
 const char* kAutosave = "editor/autosaveSeconds";
 const char* kLanguage = "editor/language";
 const char* kRecent = "editor/recentFiles";
@@ -33,6 +34,12 @@ QString AppSettings::device() {
 }
 void AppSettings::setDevice(const QString& device) {
     QSettings().setValue(kDevice, device);
+}
+bool AppSettings::runJobsInProcess() {
+    return QSettings().value(kInProcess, false).toBool();
+}
+void AppSettings::setRunJobsInProcess(bool inProcess) {
+    QSettings().setValue(kInProcess, inProcess);
 }
 int AppSettings::autosaveIntervalSeconds() {
     return QSettings().value(kAutosave, 60).toInt();

@@ -1,8 +1,8 @@
 #pragma once
 /**
  * \file app_settings.h
- * \brief The editor's preferences, kept with QSettings: model folder, threads, device, autosave interval,
- *        language, recent projects.
+ * \brief The editor's preferences, kept with QSettings: model folder, threads, device, where jobs run,
+ *        autosave interval, language, recent projects.
  */
 #include <QString>
 #include <QStringList>
@@ -21,6 +21,12 @@ public:
     /** "cpu" or "cuda". */
     static QString device();
     static void setDevice(const QString& device);
+    /**
+     * Whether renders and fine-tuning run inside the editor on a worker thread (true) or as a separate
+     * `motionbooth-cli` process (false, the default: a crash in the model cannot take the editor down).
+     */
+    static bool runJobsInProcess();
+    static void setRunJobsInProcess(bool inProcess);
     static int autosaveIntervalSeconds();
     static void setAutosaveIntervalSeconds(int seconds);
     /** Language code ("de", "ko", "en") or empty for the system locale. */

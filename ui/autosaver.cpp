@@ -42,6 +42,8 @@ QString Autosaver::saveNow() {
         const std::string path = writeAutosave(m_document->project(), m_document->filePath().toStdString(),
                                                m_folder.toStdString(), m_untitledKey.toStdString());
         m_lastPath = QString::fromStdString(path);
+        // A recovery of this copy needs its masks: the document must not clean them up meanwhile.
+        m_document->keepReferencesOf(QString(), m_document->project());
         m_dirtySinceAutosave = false;
         Q_EMIT autosaved(m_lastPath);
         return m_lastPath;
@@ -55,6 +57,7 @@ void Autosaver::discard() {
     if (!m_lastPath.isEmpty())
         QFile::remove(m_lastPath);
     m_lastPath.clear();
+    m_document->forgetAutosaveReferences();
 }
 
 std::vector<AutosaveInfo> Autosaver::pendingRecoveries() const {

@@ -25,6 +25,10 @@ public:
     bool mergeWith(const QUndoCommand* other) override;
 
     const EditCommand& command() const { return *m_command; }
+    /** Replays the command on another project (e.g. a copy, to see what undo/redo would reach); the command
+     *  itself and the document stay as they are. Throws what the core command throws. */
+    void applyTo(Project& project) const { m_command->apply(project); }
+    void revertOn(Project& project) const { m_command->revert(project); }
 
 private:
     ProjectDocument* m_document;

@@ -5,6 +5,9 @@
 #include "ui/autosaver.h"
 #include "ui/curves_panel.h"
 #include "ui/export_dialog.h"
+#include "ui/farm_jobs_panel.h"
+#include "ui/in_process_job.h"
+#include "ui/job_launcher.h"
 #include "ui/job_queue.h"
 #include "ui/jobs_dock.h"
 #include "ui/memory_status_label.h"
@@ -30,6 +33,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -61,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder) : QMainWi
         m_document, autosaveFolder.isEmpty() ? AppSettings::autosaveFolder() : autosaveFolder, this);
     m_autosaver->setIntervalSeconds(AppSettings::autosaveIntervalSeconds());
     m_jobQueue = new JobQueue(this);
+    m_jobLauncher = new JobLauncher(m_document, m_jobQueue, this, this);
     m_cliProgram = cliProgram();
 
     m_stage = new StageView(m_document, m_previewRenderer, this);
@@ -132,6 +137,11 @@ void MainWindow::createActions() {
         makeAction(tr("Render &Animatic in Background"), QStringLiteral("camera"), QKeySequence(),
                    tr("Render the animatic to MP4 with motionbooth-cli as a job in the Jobs dock"));
     connect(m_renderAnimaticAction, &QAction::triggered, this, &MainWindow::renderAnimaticInBackground);
+    m_fineTuneAction = makeAction(tr("&Fine-tune Subjects…"), QString(), QKeySequence(),
+                                  tr("Learn the subjects from their photos (MotionBooth subject learning); "
+                                     "later renders use the checkpoint"));
+    m_fineTuneAction->setObjectName(QStringLiteral("FineTuneSubjectsAction"));
+    connect(m_fineTuneAction, &QAction::triggered, this, &MainWindow::fineTuneSubjects);
     m_quitAction = makeAction(tr("&Quit"), QString(), QKeySequence::Quit, tr("Quit MotionBooth Studio"));
     connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openDialog);
@@ -325,6 +335,18 @@ void MainWindow::createDocks() {
     curvesDock->raise();
     m_jobsDockWidget = jobsDock;
 
+    // Render farm: a dock of its own beside the Jobs dock (its submissions run in the same job queue).
+    m_farmPanel = new FarmJobsPanel(m_document, m_jobQueue, this);
+    m_farmPanel->setCliProgram(m_cliProgram);
+    m_farmPanel->setProjectFileProvider([this] { return projectFileForJob(); });
+    auto* farmDock = new QDockWidget(tr("Farm Jobs"), this);
+    farmDock->setObjectName(QStringLiteral("FarmJobsDock"));
+    farmDock->setWidget(m_farmPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, farmDock);
+    tabifyDockWidget(jobsDock, farmDock);
+    connect(m_farmPanel, &FarmJobsPanel::submissionQueued, this, [farmDock] { farmDock->show(); });
+    m_farmPanel->restoreJobs();
+
     auto* historyDock = new QDockWidget(tr("History"), this);
     historyDock->setObjectName(QStringLiteral("HistoryDock"));
     auto* undoView = new QUndoView(m_document->undoStack(), historyDock);
@@ -359,6 +381,8 @@ void MainWindow::createMenus() {
     file->addSeparator();
     file->addAction(m_exportAction);
     file->addAction(m_renderAnimaticAction);
+    file->addAction(m_fineTuneAction);
+    file->addAction(m_farmPanel->renderOnFarmAction());
     file->addSeparator();
     file->addAction(m_prefsAction);
     file->addSeparator();
@@ -586,8 +610,36 @@ void MainWindow::showExportDialog() {
 
 void MainWindow::showPreferences() {
     SettingsDialog dialog(this);
-    if (dialog.exec() == QDialog::Accepted)
-        m_autosaver->setIntervalSeconds(AppSettings::autosaveIntervalSeconds());
+    const QString modelBefore = AppSettings::modelFolder();
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_autosaver->setIntervalSeconds(AppSettings::autosaveIntervalSeconds());
+    // A newly chosen model folder with only pickled .bin weights: offer to convert it (in the background).
+    if (AppSettings::modelFolder() != modelBefore && m_jobLauncher->offerConversionOfSettingsFolder()) {
+        m_jobsDockWidget->show();
+        m_jobsDockWidget->raise();
+    }
+}
+
+void MainWindow::fineTuneSubjects() {
+    if (m_document->filePath().isEmpty() || m_document->isModified()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Save before fine-tuning?"),
+            tr("Fine-tuning reads the saved project and writes its checkpoint next to it. Save %1 now?")
+                .arg(m_document->displayName()));
+        if (answer != QMessageBox::Yes || !save())
+            return;
+    }
+    bool ok = false;
+    const int steps =
+        QInputDialog::getInt(this, tr("Fine-tune Subjects"), tr("Training steps (the reference trains 300):"),
+                             300, 1, 100000, 50, &ok);
+    if (!ok)
+        return;
+    if (m_jobLauncher->fineTuneSubjects(steps)) {
+        m_jobsDockWidget->show();
+        m_jobsDockWidget->raise();
+    }
 }
 
 void MainWindow::addKeyframe() {
@@ -610,7 +662,9 @@ void MainWindow::deleteKeyframe() {
 void MainWindow::probeCli() {
     if (m_cliProgram.isEmpty()) {
         const QString why = tr("motionbooth-cli was not found next to the editor or on the PATH.");
-        m_takesPanel->setRenderAvailable(false, why);
+        // Takes rendered inside the editor (Preferences → Run renders) need no motionbooth-cli.
+        m_takesPanel->setRenderAvailable(AppSettings::runJobsInProcess(),
+                                         AppSettings::runJobsInProcess() ? QString() : why);
         m_renderAnimaticAction->setEnabled(false);
         m_renderAnimaticAction->setToolTip(why);
         return;
@@ -660,6 +714,8 @@ QString MainWindow::projectFileForJob() {
         if (!QDir().mkpath(dir.path()))
             throw std::runtime_error(tr("cannot create the folder %1").arg(dir.path()).toStdString());
         saveProject(m_document->project(), path.toStdString());
+        // Its masks must stay while the job may read them.
+        m_document->keepReferencesOf(path, m_document->project());
     } catch (const std::exception& e) {
         QMessageBox::critical(
             this, tr("Cannot start the job"),
@@ -683,6 +739,9 @@ void MainWindow::renderAnimaticInBackground() {
 }
 
 void MainWindow::renderVariations(int count, quint64 firstSeed) {
+    // First, so a model conversion the user accepts is queued before the takes that use it.
+    InProcessJob* conversion = nullptr;
+    const QString model = m_jobLauncher->modelFolderForJob(&conversion);
     const QString project = projectFileForJob();
     if (project.isEmpty())
         return;
@@ -697,16 +756,19 @@ void MainWindow::renderVariations(int count, quint64 firstSeed) {
     for (int i = 0; i < count; ++i) {
         const quint64 seed = firstSeed + quint64(i);
         const QString out = dir.filePath(QStringLiteral("%1_seed%2.mp4").arg(base).arg(seed));
-        ProcessJob* job = makeRenderJob(m_cliProgram, project, out, seed);
+        ProcessJob* job = m_jobLauncher->makeRenderJob(project, out, seed, model);
+        if (conversion)
+            connect(conversion, &ProcessJob::ended, job, [job](ProcessJob::Status status) {
+                if (status != ProcessJob::Status::Finished)
+                    job->cancel(); // it would only fail on the missing converted folder
+            });
         connect(job, &ProcessJob::ended, this, [this, job](ProcessJob::Status status) {
             if (status != ProcessJob::Status::Finished)
                 return;
             Take take;
             take.video = job->outputPath().toStdString();
-            // The render command writes its sidecar (what reproduces the take) next to the video.
-            take.sidecar = (QFileInfo(job->outputPath()).path() + QLatin1Char('/') +
-                            QFileInfo(job->outputPath()).completeBaseName() + QStringLiteral(".json"))
-                               .toStdString();
+            // The render writes its sidecar (what reproduces the take) next to the video: `<video>.json`.
+            take.sidecar = (job->outputPath() + QStringLiteral(".json")).toStdString();
             take.seed = job->tag();
             take.createdUtc = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
             m_document->push(addTake(take, tr("Add take (seed %1)").arg(take.seed).toStdString()));

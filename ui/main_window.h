@@ -19,9 +19,11 @@ namespace mb::ui {
 
 class Autosaver;
 class CurvesPanel;
+class JobLauncher;
 class JobQueue;
 class JobsDock;
 class TakesPanel;
+class FarmJobsPanel;
 class PlaybackController;
 class PreviewRenderer;
 class PreviewWidget;
@@ -51,6 +53,11 @@ public:
     JobQueue* jobQueue() const { return m_jobQueue; }
     JobsDock* jobsDock() const { return m_jobsDock; }
     TakesPanel* takesPanel() const { return m_takesPanel; }
+    /** The Farm Jobs dock: "Render on farm…" and the Slurm jobs it watches. */
+    FarmJobsPanel* farmPanel() const { return m_farmPanel; }
+    /** Starts takes, fine-tuning and model conversions (separate process or in-process, Preferences). */
+    JobLauncher* jobLauncher() const { return m_jobLauncher; }
+    QAction* fineTuneAction() const { return m_fineTuneAction; }
 
     /** Opens a project file; on failure shows (or, with `quiet`, only returns) the error. */
     bool openProject(const QString& path, bool quiet = false, QString* error = nullptr);
@@ -76,6 +83,9 @@ public Q_SLOTS:
     /** Queues `count` `motionbooth-cli render` jobs with seeds firstSeed, firstSeed + 1, …; each finished one
      *  becomes a take (undoable). */
     void renderVariations(int count, quint64 firstSeed);
+    /** "Fine-tune subjects…": asks for the step count (and to save), then queues the training job whose
+     *  checkpoint the project then renders with (undoable). */
+    void fineTuneSubjects();
     /** Plays a take in the Preview dock. */
     void playTake(const QString& videoPath, quint64 seed);
 
@@ -112,6 +122,9 @@ private:
     JobQueue* m_jobQueue = nullptr;
     JobsDock* m_jobsDock = nullptr;
     TakesPanel* m_takesPanel = nullptr;
+    FarmJobsPanel* m_farmPanel = nullptr;
+    JobLauncher* m_jobLauncher = nullptr;
+    QAction* m_fineTuneAction = nullptr;
     QDockWidget* m_previewDock = nullptr;
     QDockWidget* m_jobsDockWidget = nullptr;
     QString m_cliProgram;

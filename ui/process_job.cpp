@@ -64,13 +64,30 @@ QString ProcessJob::formatDuration(qint64 ms) {
     return QStringLiteral("%1:%2").arg(m).arg(sec, 2, 10, QLatin1Char('0'));
 }
 
-void ProcessJob::begin() {
+bool ProcessJob::markRunning() {
     if (m_status != Status::Pending)
-        return;
+        return false;
     m_status = Status::Running;
     m_clock.start();
     Q_EMIT statusChanged(m_status);
     appendLog(QStringLiteral("$ ") + commandLine());
+    return true;
+}
+
+void ProcessJob::setProgress(double percent, const QString& stage) {
+    m_percent = std::clamp(percent, 0.0, 100.0);
+    m_stage = stage;
+    Q_EMIT progressChanged(m_percent, m_stage);
+}
+
+void ProcessJob::reportValue(const QString& name, double value) {
+    if (std::isfinite(value))
+        Q_EMIT valueReported(name, value);
+}
+
+void ProcessJob::begin() {
+    if (!markRunning())
+        return;
     if (m_program.isEmpty()) {
         m_error =
             tr("motionbooth-cli was not found next to the editor or on the PATH (set MB_CLI to its path).");
@@ -180,8 +197,6 @@ void ProcessJob::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus
         return;
     }
     if (exitStatus == QProcess::NormalExit && exitCode == 0) {
-        m_percent = 100;
-        Q_EMIT progressChanged(m_percent, m_stage);
         end(Status::Finished);
         return;
     }
@@ -205,6 +220,10 @@ void ProcessJob::end(Status status) {
     if (m_status == Status::Finished || m_status == Status::Failed || m_status == Status::Cancelled)
         return;
     m_finalElapsed = m_clock.isValid() ? m_clock.elapsed() : 0;
+    if (status == Status::Finished) {
+        m_percent = 100;
+        Q_EMIT progressChanged(m_percent, m_stage);
+    }
     m_status = status;
     if (status == Status::Failed)
         appendLog(m_error);

@@ -14,6 +14,10 @@
  * A job kind is only a command line: "Render animatic", "Render take" and "Fine-tune subject" differ in their
  * arguments (see the make…Job() helpers), not in code.
  *
+ * ProcessJob is also the queue's job type: InProcessJob (in_process_job.h) derives from it to run a core job
+ * on a worker thread of the editor instead, overriding begin() and cancel() and reporting through the
+ * protected helpers below, so the queue, the Jobs dock, progress, ETA, log and cancel treat both alike.
+ *
  * \code
  *   auto* job = mb::ui::makeAnimaticJob(cliProgram(), "/p/shot.mbproj", "/p/shot_animatic.mp4");
  *   connect(job, &ProcessJob::progressChanged, bar, [bar](double percent) { bar->setValue(int(percent)); });
@@ -62,6 +66,12 @@ public:
     quint64 tag() const { return m_tag; }
     void setTag(quint64 tag) { m_tag = tag; }
 
+    /** Appends arguments (e.g. `--model DIR`) to the command line; only before begin(). */
+    void addArguments(const QStringList& arguments) {
+        if (m_status == Status::Pending)
+            m_arguments << arguments;
+    }
+
     /** How long cancel() waits after terminate() before it kills the child. */
     void setCancelGraceMs(int ms) { m_graceMs = ms; }
 
@@ -72,9 +82,9 @@ public:
 
 public Q_SLOTS:
     /** Starts the child (once). */
-    void begin();
+    virtual void begin();
     /** Asks the child to stop (SIGTERM), and kills it if it is still running after the grace period. */
-    void cancel();
+    virtual void cancel();
 
 Q_SIGNALS:
     void statusChanged(mb::ui::ProcessJob::Status status);
@@ -85,14 +95,28 @@ Q_SIGNALS:
     /** Exactly once per job, after statusChanged to Finished, Failed or Cancelled. */
     void ended(mb::ui::ProcessJob::Status status);
 
+protected:
+    // For jobs that do their work without a child process (InProcessJob); all on the job's (UI) thread.
+    /** Pending → Running: starts the clock, logs "$ commandLine()". False when the job was not pending. */
+    bool markRunning();
+    /** A progress report, as a `percentage:` line would give it (percent is clamped to 0..100). */
+    void setProgress(double percent, const QString& stage);
+    /** A named value, as a `value:` line would give it (non-finite values are dropped). */
+    void reportValue(const QString& name, double value);
+    void appendLog(const QString& line);
+    /** Sets errorMessage() (before end(Status::Failed)). */
+    void setErrorMessage(const QString& message) { m_error = message; }
+    bool cancelRequested() const { return m_cancelRequested; }
+    void setCancelRequested() { m_cancelRequested = true; }
+    /** Ends the job once with `status` (Finished sets the progress to 100 %); later calls do nothing. */
+    void end(Status status);
+
 private:
     void onReadyReadStandardOutput();
     void onReadyReadStandardError();
     void onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onProcessError(QProcess::ProcessError error);
     void parseStdoutLine(const QString& line);
-    void appendLog(const QString& line);
-    void end(Status status);
 
     QString m_label, m_program;
     QStringList m_arguments;

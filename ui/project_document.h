@@ -16,8 +16,12 @@
 #include "doc/edit_commands.h"
 #include "doc/project.h"
 
+#include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QString>
+#include <QStringList>
+#include <optional>
 
 class QUndoStack;
 
@@ -68,6 +72,35 @@ public:
     QString selectedSubject() const { return m_selectedSubject; }
     void setSelectedSubject(const QString& id);
 
+    // Generated files (mask PNGs: every mask edit writes a new one so undo can return to the old) would pile
+    // up next to the project. The document remembers the ones the editor wrote this session and removes
+    // each once nothing can need it any more: not the document, not any state undo/redo can reach, not a
+    // project file written this session (saves, the autosave copy, job snapshots). Files it did not write
+    // are never touched.
+
+    /** Records a file the editor wrote for this document (e.g. a new mask), making it removable later. */
+    void addGeneratedFile(const QString& path);
+    QStringList generatedFiles() const;
+    /** Remembers that the project file `projectFile` (now on disk) refers to the files `project` does; a
+     * later write of the same file replaces what it keeps. An empty `projectFile` stands for the autosave
+     * copy. */
+    void keepReferencesOf(const QString& projectFile, const Project& project);
+    /** Forgets the autosave copy's references (the copy was removed). */
+    void forgetAutosaveReferences();
+    /** Every file path `project` refers to: photos, masks, background, checkpoint, takes and sidecars. */
+    static QSet<QString> referencedFiles(const Project& project);
+    /**
+     * The files of the current project and of every state undo or redo can reach, or nothing when that
+     * cannot be worked out (a command that is not an editor command, or one that fails to replay): then
+     * nothing is removed.
+     */
+    std::optional<QSet<QString>> filesReachableByUndo() const;
+    /**
+     * Removes the generated files that nothing needs (see above) and returns them. Runs after save(), and
+     * when the document is replaced or destroyed (then only saved files and the autosave keep files alive).
+     */
+    QStringList removeUnneededGeneratedFiles();
+
     /** Called by EditUndoCommand after apply/revert. */
     Project& mutableProject() { return m_project; }
     void notifyChanged(unsigned scope);
@@ -90,6 +123,11 @@ private:
     int m_currentFrame = 0;
     QString m_selectedSubject;
     unsigned m_nextDragId = 1;
+    QSet<QString> m_generated;                   ///< files written for this document this session
+    QHash<QString, QSet<QString>> m_keptByFiles; ///< project file ("" = autosave) → the files it refers to
+
+    /** Removes generated files outside `keep`; `live` adds the current state and the undo stack to it. */
+    QStringList removeGeneratedExcept(QSet<QString> keep, bool live);
 };
 
 } // namespace mb::ui

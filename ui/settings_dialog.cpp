@@ -48,6 +48,16 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     m_device->setCurrentIndex(std::max(0, m_device->findData(AppSettings::device())));
     form->addRow(tr("Device"), m_device);
 
+    m_jobMode = new QComboBox(this);
+    m_jobMode->addItem(tr("In a separate process (safer)"), false);
+    m_jobMode->addItem(tr("Inside the editor"), true);
+    m_jobMode->setCurrentIndex(AppSettings::runJobsInProcess() ? 1 : 0);
+    m_jobMode->setToolTip(tr(
+        "Renders and fine-tuning run as a separate motionbooth-cli process by default, so a crash in the "
+        "model cannot take the editor down. Inside the editor they run on a worker thread and skip starting "
+        "a process and loading the model in it."));
+    form->addRow(tr("Run renders"), m_jobMode);
+
     m_autosave = new QSpinBox(this);
     m_autosave->setRange(0, 3600);
     m_autosave->setSuffix(tr(" s"));
@@ -79,6 +89,7 @@ void SettingsDialog::apply() {
     AppSettings::setModelFolder(m_modelFolder->text());
     AppSettings::setThreads(m_threads->value());
     AppSettings::setDevice(m_device->currentData().toString());
+    AppSettings::setRunJobsInProcess(m_jobMode->currentData().toBool());
     AppSettings::setAutosaveIntervalSeconds(m_autosave->value());
     AppSettings::setLanguage(m_language->currentData().toString());
 }

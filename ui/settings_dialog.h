@@ -1,7 +1,8 @@
 #pragma once
 /**
  * \file settings_dialog.h
- * \brief Preferences: model folder, threads, device, autosave interval and language (stored by AppSettings).
+ * \brief Preferences: model folder, threads, device, where renders run (separate process or in the editor),
+ *        autosave interval and language (stored by AppSettings).
  */
 #include <QDialog>
 
@@ -19,10 +20,15 @@ public:
     /** Writes the fields to AppSettings. */
     void apply();
 
+    QLineEdit* modelFolderEdit() const { return m_modelFolder; }
+    /** "Run renders": separate process (data false) or inside the editor (data true). */
+    QComboBox* jobModeBox() const { return m_jobMode; }
+
 private:
     QLineEdit* m_modelFolder;
     QSpinBox* m_threads;
     QComboBox* m_device;
+    QComboBox* m_jobMode;
     QSpinBox* m_autosave;
     QComboBox* m_language;
 };

@@ -4,6 +4,7 @@
 #include "ui/mask_editor.h"
 #include "ui/project_document.h"
 #include "ui/subject_colors.h"
+#include "ui/thumbnail_loader.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -43,35 +44,6 @@ bool isImageFile(const QString& path) {
     return exts.contains(QFileInfo(path).suffix().toLower());
 }
 
-/** A thumbnail with the mask's outline tinted on it, so masked photos are recognisable at a glance. */
-QIcon thumbnail(const QString& photo, const QString& mask) {
-    QImageReader reader(photo);
-    reader.setAutoTransform(true);
-    const QSize full = reader.size();
-    if (full.isValid())
-        reader.setScaledSize(full.scaled(kThumb * 2, kThumb * 2, Qt::KeepAspectRatio));
-    QImage img = reader.read();
-    if (img.isNull()) {
-        QPixmap missing(kThumb, kThumb);
-        missing.fill(QColor(90, 30, 30));
-        return QIcon(missing);
-    }
-    img = img.convertToFormat(QImage::Format_ARGB32_Premultiplied);
-    if (!mask.isEmpty()) {
-        QImage m(mask);
-        if (!m.isNull()) {
-            m = m.convertToFormat(QImage::Format_Grayscale8).scaled(img.size());
-            for (int y = 0; y < img.height(); ++y) {
-                auto* px = reinterpret_cast<QRgb*>(img.scanLine(y));
-                const uchar* mv = m.constScanLine(y);
-                for (int x = 0; x < img.width(); ++x)
-                    if (mv[x] < 128)
-                        px[x] = qRgb(qRed(px[x]) / 3, qGreen(px[x]) / 3, qBlue(px[x]) / 3 + 20);
-            }
-        }
-    }
-    return QIcon(QPixmap::fromImage(img));
-}
 } // namespace
 
 SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent)
@@ -185,6 +157,16 @@ SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent)
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
+    m_thumbnails = new ThumbnailLoader(kThumb, this);
+    connect(m_thumbnails, &ThumbnailLoader::ready, this, &SubjectPanel::onThumbnailReady);
+    connect(m_thumbnails, &ThumbnailLoader::photoReady, this,
+            [this](const QString& photo, const QString& mask, const QImage& image, const QImage& maskImage,
+                   const QString& error) {
+                // Only the latest request for what is selected now counts.
+                if (m_photoLoading && photo == m_shownPhoto && mask == m_shownMask)
+                    showPhoto(photo, mask, image, maskImage, error);
+            });
+
     m_thread.setObjectName(QStringLiteral("mask-worker"));
     m_thread.start();
 
@@ -280,9 +262,18 @@ void SubjectPanel::refreshPhotos() {
     m_photos->clear();
     if (s) {
         for (const auto& photo : s->photos) {
-            auto* item = new QListWidgetItem(
-                thumbnail(QString::fromStdString(photo.image), QString::fromStdString(photo.mask)),
-                QFileInfo(QString::fromStdString(photo.image)).fileName());
+            const QString image = QString::fromStdString(photo.image),
+                          mask = QString::fromStdString(photo.mask);
+            // Decoded on a worker (big photos must not stall the UI); a placeholder until it arrives.
+            const QImage* thumb = m_thumbnails->cached(image, mask);
+            auto* item =
+                new QListWidgetItem(QIcon(QPixmap::fromImage(thumb ? *thumb : m_thumbnails->placeholder())),
+                                    QFileInfo(image).fileName());
+            item->setData(kPhotoRole, image);
+            item->setData(kMaskRole, mask);
+            item->setData(kThumbnailReadyRole, thumb != nullptr);
+            if (!thumb)
+                m_thumbnails->request(image, mask);
             item->setToolTip(QString::fromStdString(photo.image) +
                              (photo.mask.empty() ? tr("\nNo mask yet")
                                                  : tr("\nMask: %1").arg(QString::fromStdString(photo.mask))));
@@ -301,6 +292,17 @@ void SubjectPanel::refreshPhotos() {
     showSelectedPhoto();
 }
 
+void SubjectPanel::onThumbnailReady(const QString& photo, const QString& mask, const QImage& thumbnail) {
+    for (int row = 0; row < m_photos->count(); ++row) {
+        QListWidgetItem* item = m_photos->item(row);
+        if (item->data(kThumbnailReadyRole).toBool() || item->data(kPhotoRole).toString() != photo ||
+            item->data(kMaskRole).toString() != mask)
+            continue;
+        item->setIcon(QIcon(QPixmap::fromImage(thumbnail)));
+        item->setData(kThumbnailReadyRole, true);
+    }
+}
+
 void SubjectPanel::showSelectedPhoto() {
     if (m_refreshing)
         return;
@@ -308,17 +310,45 @@ void SubjectPanel::showSelectedPhoto() {
     const int i = selectedPhoto();
     if (!s || i < 0 || i >= int(s->photos.size())) {
         m_editor->clear();
+        m_editor->setEnabled(true);
+        m_photoLoading = false;
+        m_shownPhoto.clear();
+        m_shownMask.clear();
         return;
     }
-    QImageReader reader(QString::fromStdString(s->photos[size_t(i)].image));
+    const QString photoPath = QString::fromStdString(s->photos[size_t(i)].image);
+    const QString maskPath = QString::fromStdString(s->photos[size_t(i)].mask);
+    if (photoPath == m_shownPhoto && maskPath == m_shownMask && !m_photoLoading)
+        return; // the editor shows exactly this already (e.g. the mask it just saved)
+    if (ThumbnailLoader::isBigPhoto(photoPath)) {
+        // Decoding tens of megapixels takes a noticeable moment: a worker does it, the editor waits disabled
+        // (no painting on a stale mask) and shows the photo when it arrives.
+        if (photoPath != m_shownPhoto)
+            m_editor->clear();
+        m_editor->setEnabled(false);
+        m_photoLoading = true;
+        m_shownPhoto = photoPath;
+        m_shownMask = maskPath;
+        m_status->setText(tr("Loading %1…").arg(QFileInfo(photoPath).fileName()));
+        m_thumbnails->requestPhoto(photoPath, maskPath);
+        return;
+    }
+    QImageReader reader(photoPath);
     reader.setAutoTransform(true);
     const QImage photo = reader.read();
-    const QImage mask = s->photos[size_t(i)].mask.empty()
-                            ? QImage()
-                            : QImage(QString::fromStdString(s->photos[size_t(i)].mask));
+    const QImage mask = maskPath.isEmpty() ? QImage() : QImage(maskPath);
+    showPhoto(photoPath, maskPath, photo, mask, reader.errorString());
+}
+
+void SubjectPanel::showPhoto(const QString& photoPath, const QString& maskPath, const QImage& photo,
+                             const QImage& mask, const QString& error) {
     m_editor->setImages(photo, mask);
+    m_editor->setEnabled(true);
+    m_photoLoading = false;
+    m_shownPhoto = photoPath;
+    m_shownMask = maskPath;
     m_status->setText(
-        photo.isNull() ? tr("Cannot read %1: %2").arg(reader.fileName(), reader.errorString())
+        photo.isNull() ? tr("Cannot read %1: %2").arg(photoPath, error)
                        : tr("Mask covers %1% of the photo").arg(m_editor->maskCoverage() * 100, 0, 'f', 1));
 }
 
@@ -481,6 +511,7 @@ void SubjectPanel::startNext() {
     m_cancelButton->setVisible(true);
     connect(job, &MaskJob::progress, m_progress, &QProgressBar::setValue);
     connect(job, &MaskJob::finished, this, [this, r](const QString& path, double seconds) {
+        m_document->addGeneratedFile(path);
         setPhotoMask(r.subjectId, r.photoIndex, path, r.refine ? tr("Refine mask") : tr("Auto-mask"));
         m_status->setText(
             tr("Masked %1 in %2 s").arg(QFileInfo(r.imagePath).fileName()).arg(seconds, 0, 'f', 2));
@@ -522,6 +553,8 @@ void SubjectPanel::onMaskPainted() {
         m_status->setText(tr("Cannot write %1").arg(path));
         return;
     }
+    m_document->addGeneratedFile(path); // removed again once neither the document nor undo needs it
+    m_shownMask = path;                 // the editor shows this mask already: no reload
     setPhotoMask(id, i, path,
                  m_editor->tool() == MaskEditor::Tool::Eraser ? tr("Erase mask") : tr("Paint mask"));
 }

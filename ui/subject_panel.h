@@ -2,11 +2,14 @@
 /**
  * \file subject_panel.h
  * \brief The Subjects dock: subjects (class name, id, identifier, learned), their photos as thumbnails
- *        (import by drag-and-drop or a dialog; 3–10 recommended), automatic masks computed off the UI thread,
+ *        (decoded off the UI thread; import by drag-and-drop or a dialog; 3–10 recommended), automatic masks
+ *        computed off the UI thread,
  *        and the mask editor (brush, eraser, rectangle refine).
  *
  * Masks are PNGs in a `masks/` folder next to the project (the user's documents until it is saved); every
- * mask edit writes a new file and an undoable subject change, so undo brings the previous mask back.
+ * mask edit writes a new file and an undoable subject change, so undo brings the previous mask back. The
+ * document removes such files once no state within undo's reach and no saved project needs them
+ * (ProjectDocument::removeUnneededGeneratedFiles).
  */
 #include "ui/mask_job.h"
 
@@ -26,6 +29,7 @@ namespace mb::ui {
 
 class MaskEditor;
 class ProjectDocument;
+class ThumbnailLoader;
 
 class SubjectPanel : public QWidget {
     Q_OBJECT
@@ -44,6 +48,14 @@ public:
     QString maskFolder() const;
     MaskEditor* maskEditor() const { return m_editor; }
     QListWidget* photoList() const { return m_photos; }
+    /** Decodes the photo thumbnails off the UI thread. */
+    ThumbnailLoader* thumbnailLoader() const { return m_thumbnails; }
+
+    /** Item data of photoList() rows: the photo path, its mask path, and whether the icon is the real
+     *  thumbnail yet (false while the placeholder shows). */
+    static constexpr int kPhotoRole = Qt::UserRole + 1;
+    static constexpr int kMaskRole = Qt::UserRole + 2;
+    static constexpr int kThumbnailReadyRole = Qt::UserRole + 3;
 
 Q_SIGNALS:
     /** Every queued job has ended (finished, failed or cancelled). */
@@ -61,6 +73,10 @@ private:
     void refreshSubjectFields();
     void refreshPhotos();
     void showSelectedPhoto();
+    void onThumbnailReady(const QString& photo, const QString& mask, const QImage& thumbnail);
+    /** Puts a decoded photo and mask into the editor. */
+    void showPhoto(const QString& photoPath, const QString& maskPath, const QImage& photo, const QImage& mask,
+                   const QString& error);
     void addSubjectClicked();
     void removeSubjectClicked();
     void commitSubjectFields();
@@ -90,6 +106,9 @@ private:
     QPushButton* m_refineButton;
     QProgressBar* m_progress;
     QLabel* m_status;
+    ThumbnailLoader* m_thumbnails;
+    QString m_shownPhoto, m_shownMask; ///< what the mask editor shows (or is loading)
+    bool m_photoLoading = false;       ///< a big photo is being decoded for the editor
 
     QThread m_thread;
     QList<MaskRequest> m_queue;

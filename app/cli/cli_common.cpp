@@ -3,6 +3,8 @@
 #include "arg_parser.h"
 #include "doc/resource_paths.h"
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
@@ -11,6 +13,61 @@
 #endif
 
 namespace mb::cli {
+
+namespace {
+
+// Touched from the signal handler: only lock-free atomics are async-signal-safe there.
+static_assert(std::atomic<bool>::is_always_lock_free, "CancelToken must be usable from a signal handler");
+static_assert(std::atomic<int>::is_always_lock_free, "the signal number must be storable from a handler");
+CancelToken g_signalCancel;
+std::atomic<int> g_cancelSignal{0};
+std::atomic<int> g_signalsSeen{0};
+
+void restoreDefault(int sig) {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, nullptr);
+}
+
+extern "C" void onCancelSignal(int sig) {
+    // Only atomics, sigaction and raise (async-signal-safe); the job does the stopping on its own thread.
+    if (g_signalsSeen.fetch_add(1) == 0) {
+        g_cancelSignal.store(sig);
+        g_signalCancel.request();
+        restoreDefault(SIGINT);
+        restoreDefault(SIGTERM);
+        return;
+    }
+    // A second signal, maybe handled at the same moment on another thread of this process: its default
+    // action. It is blocked in this handler, so it stays pending and acts when the handler returns.
+    restoreDefault(sig);
+    raise(sig);
+}
+
+} // namespace
+
+CancelToken* cancelOnSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = onCancelSignal;
+    // Both blocked while the handler runs: a second signal waits until the default action is back.
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sa.sa_flags = SA_RESTART; // reads and writes in progress go on; the job notices at its next check
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    return &g_signalCancel;
+}
+
+int cancelSignal() {
+    return g_cancelSignal.load();
+}
+
+int cancelledExitCode() {
+    const int sig = cancelSignal();
+    return 128 + (sig ? sig : SIGINT);
+}
 
 JobControl makeConsoleJobControl(bool machine, CancelToken* cancel) {
     JobControl jc;

@@ -17,6 +17,23 @@ namespace mb::cli {
 /** A JobControl that prints progress (machine-readable when `machine`). */
 JobControl makeConsoleJobControl(bool machine, CancelToken* cancel = nullptr);
 
+/**
+ * Makes the first SIGINT or SIGTERM request cancellation through the returned process-wide token instead of
+ * killing the process, and restores the default action of both signals, so a second one stops it at once.
+ * The handler only stores two lock-free atomics (async-signal-safe); the job polls the token between units of
+ * work, throws JobCancelled and leaves no partial output. Long commands (render, train, generate, convert)
+ * call this and pass the token to their JobControl; main() turns the JobCancelled into exit code
+ * cancelledExitCode() and a message. Installing twice is harmless.
+ */
+CancelToken* cancelOnSignals();
+
+/** The signal that requested the cancellation (SIGINT or SIGTERM), 0 when none came. */
+int cancelSignal();
+
+/** The exit code of a cancelled command: 128 + the signal (130 for SIGINT, 143 for SIGTERM), as shells report
+ *  a process stopped by that signal; 130 when the cancel came without a signal. */
+int cancelledExitCode();
+
 /** Parses "576x320"; throws UsageError. */
 std::pair<int, int> parseSize(const std::string& text);
 

@@ -13,6 +13,7 @@ int runBenchTrain(const Args& args) {
     ArgParser ap;
     ap.option("--config").option("--size").option("--frames").option("--images").option("--lora");
     ap.option("--steps").option("--warmup").option("--threads").option("--latent-scale").option("--seed");
+    ap.flag("--checkpointing");
     ap.parse(args);
     if (!ap.positional().empty())
         throw UsageError("unexpected argument " + ap.positional()[0]);
@@ -31,12 +32,14 @@ int runBenchTrain(const Args& args) {
     o.threads = int(ap.getInt("--threads", 2));
     o.latentScale = ap.getInt("--latent-scale", 8);
     o.seed = static_cast<uint64_t>(ap.getInt("--seed", 0));
+    o.gradientCheckpointing = ap.has("--checkpointing");
     if (o.loraRank < 0)
         throw UsageError("--lora RANK must be at least 1 (0 = full UNet)");
 
     const ml::TrainBenchResult r = ml::bench_training(o);
-    std::printf("bench train: %s, %s\n", o.configPath.c_str(),
-                o.loraRank ? ("LoRA rank " + std::to_string(o.loraRank)).c_str() : "full UNet");
+    std::printf("bench train: %s, %s%s\n", o.configPath.c_str(),
+                o.loraRank ? ("LoRA rank " + std::to_string(o.loraRank)).c_str() : "full UNet",
+                o.gradientCheckpointing ? ", gradient checkpointing" : "");
     std::printf(
         "  %lld parameters, %lld trained; %dx%d px, %lld photos + %lld-frame clip per step, %d threads\n",
         static_cast<long long>(r.parameters), static_cast<long long>(r.trainable), w, h,
@@ -52,7 +55,8 @@ int runBenchTrain(const Args& args) {
 
 MB_CLI_COMMAND(
     "bench train",
-    "--config PATH [--size WxH] [--frames F] [--images N] [--lora RANK] [--steps N] [--threads T]",
+    "--config PATH [--size WxH] [--frames F] [--images N] [--lora RANK] [--checkpointing] [--steps N] "
+    "[--threads T]",
     "seconds per subject-learning step (photos + one clip + AdamW) on random weights, full or LoRA",
     runBenchTrain);
 

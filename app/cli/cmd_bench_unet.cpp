@@ -18,7 +18,8 @@ int runBenchUnet(const Args& args) {
         .option("--batch")
         .option("--seed")
         .option("--latent-scale")
-        .option("--warmup");
+        .option("--warmup")
+        .option("--batch-parallel");
     ap.flag("--no-probe").flag("--bf16");
     ap.parse(args);
     if (!ap.positional().empty())
@@ -41,17 +42,19 @@ int runBenchUnet(const Args& args) {
     o.latentScale = ap.getInt("--latent-scale", 8);
     o.matmulProbe = !ap.has("--no-probe");
     o.bf16 = ap.has("--bf16");
+    o.batchParallel = ap.get("--batch-parallel", "auto");
 
     const ml::UNetBenchResult r = ml::bench_unet(o);
     std::printf("bench unet: %s\n", r.source.c_str());
     std::printf("  %lld parameters, built in %.1f s, RSS after build %.2f GiB; %s\n",
                 static_cast<long long>(r.parameters), r.buildSeconds, r.rssAfterBuildGiB, r.runtime.c_str());
     std::printf(
-        "  step: sample [%lld, %lld, %lld, %lld, %lld] (%dx%d px, %s), timestep 981, batch %lld (CFG)\n",
+        "  step: sample [%lld, %lld, %lld, %lld, %lld] (%dx%d px, %s), timestep 981, batch %lld (CFG), %s\n",
         static_cast<long long>(r.latentShape[0]), static_cast<long long>(r.latentShape[1]),
         static_cast<long long>(r.latentShape[2]), static_cast<long long>(r.latentShape[3]),
         static_cast<long long>(r.latentShape[4]), w, h, o.bf16 ? "bf16" : "fp32",
-        static_cast<long long>(o.batch));
+        static_cast<long long>(o.batch),
+        r.splitBatch ? "batch slices on separate threads" : "each op multi-threaded");
     for (size_t i = 0; i < r.warmupSeconds.size(); ++i)
         std::printf("  warm-up %zu: %.3f s\n", i + 1, r.warmupSeconds[i]);
     for (size_t i = 0; i < r.stepSeconds.size(); ++i)
@@ -71,7 +74,7 @@ int runBenchUnet(const Args& args) {
 
 MB_CLI_COMMAND("bench unet",
                "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--warmup N] [--threads T] "
-               "[--blas-threads 1|T] [--batch B]",
+               "[--blas-threads 1|T] [--batch B] [--batch-parallel auto|split|ops] [--bf16] [--no-probe]",
                "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
                runBenchUnet);
 

@@ -6,7 +6,9 @@
 #include "ml/weights_file.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <optional>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -35,8 +37,18 @@ int runConvert(const Args& args) {
     std::optional<torch::Dtype> dtype;
     if (const auto d = ap.get("--dtype"))
         dtype = parseDtype(*d);
-    const JobControl job = makeConsoleJobControl(ap.has("--progress"));
-    const auto written = ml::convert_weights(ap.positional()[0], *output, dtype, job);
+    const JobControl job = makeConsoleJobControl(ap.has("--progress"), cancelOnSignals());
+    // A cancelled conversion must leave no half-converted model behind: what it created, it removes.
+    const bool outputExisted = std::filesystem::exists(*output);
+    std::vector<ml::ConvertedFile> written;
+    try {
+        written = ml::convert_weights(ap.positional()[0], *output, dtype, job);
+    } catch (const JobCancelled&) {
+        std::error_code ec;
+        if (!outputExisted)
+            std::filesystem::remove_all(*output, ec);
+        throw;
+    }
     for (const auto& f : written) {
         std::printf("%s: %zu tensors, %.1f MB, from", f.output.c_str(), f.tensors, double(f.bytes) / 1e6);
         for (const auto& s : f.sources)

@@ -250,18 +250,50 @@ int runResubmit(const Args& args) {
 
 int runCollect(const Args& args) {
     ArgParser ap;
+    ap.flag("--json").flag("--list-only");
     ap.parse(args);
     ap.requirePositional(1, "one farm job folder");
     const FarmJob job = farm::loadJob(ap.positional()[0]);
-    const farm::CollectResult r = farm::collectJob(job);
+    farm::CollectResult r;
+    std::vector<std::pair<int, Take>> takes;
+    if (ap.has("--list-only")) {
+        // The editor adds the takes to its open document (undoable) instead of having the file rewritten.
+        takes = farm::verifiedTakes(job, r);
+    } else {
+        r = farm::collectJob(job);
+    }
+    if (ap.has("--json")) {
+        nlohmann::json j;
+        j["project"] = job.sourceProject;
+        j["saved"] = !ap.has("--list-only");
+        j["added"] = r.added;
+        j["already_listed"] = r.alreadyListed;
+        j["rejected"] = nlohmann::json::array();
+        for (const auto& [t, why] : r.rejected)
+            j["rejected"].push_back({{"task", t}, {"why", why}});
+        j["takes"] = nlohmann::json::array();
+        for (const auto& [t, take] : takes)
+            j["takes"].push_back({{"task", t},
+                                  {"seed", take.seed},
+                                  {"video", take.video},
+                                  {"sidecar", take.sidecar},
+                                  {"created_utc", take.createdUtc}});
+        std::printf("%s\n", j.dump(2).c_str());
+        return r.rejected.empty() ? 0 : 1;
+    }
     for (int t : r.added)
-        std::printf("task %d: verified, added %s\n", t, job.tasks[size_t(t)].video.c_str());
+        std::printf("task %d: verified, %s %s\n", t, ap.has("--list-only") ? "take" : "added",
+                    job.tasks[size_t(t)].video.c_str());
     for (int t : r.alreadyListed)
         std::printf("task %d: verified, already listed\n", t);
     for (const auto& [t, why] : r.rejected)
         std::printf("task %d: not collected: %s\n", t, why.c_str());
-    std::printf("%zu takes added to %s, %zu not collected\n", r.added.size(), job.sourceProject.c_str(),
-                r.rejected.size());
+    if (ap.has("--list-only"))
+        std::printf("%zu takes verified (%s left as it is), %zu not collected\n", r.added.size(),
+                    job.sourceProject.c_str(), r.rejected.size());
+    else
+        std::printf("%zu takes added to %s, %zu not collected\n", r.added.size(), job.sourceProject.c_str(),
+                    r.rejected.size());
     return r.rejected.empty() ? 0 : 1;
 }
 
@@ -299,8 +331,9 @@ MB_CLI_COMMAND("farm status", "JOB_DIR [--json] [--wait SECONDS]",
 MB_CLI_COMMAND("farm cancel", "JOB_DIR", "cancels a farm job's Slurm jobs (scancel)", runCancel);
 MB_CLI_COMMAND("farm resubmit", "JOB_DIR --failed", "submits the failed or missing takes of a farm job again",
                runResubmit);
-MB_CLI_COMMAND("farm collect", "JOB_DIR",
-               "verifies each take against its sidecar and lists the good ones in the project's takes",
+MB_CLI_COMMAND("farm collect", "JOB_DIR [--json] [--list-only]",
+               "verifies each take against its sidecar and lists the good ones in the project's takes "
+               "(--list-only: only prints them, the project file is left alone)",
                runCollect);
 MB_CLI_COMMAND("farm verify-take", "VIDEO.mp4 [--seed S]",
                "exits 0 when the take matches its sidecar (what farm tasks use to skip finished takes)",

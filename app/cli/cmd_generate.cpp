@@ -15,8 +15,9 @@
 namespace mb::cli {
 namespace {
 
-/** Writes uint8 frames [F, H, W, 3] (RGB) as an H.264 MP4. */
-void writeMp4(const torch::Tensor& frames, const std::string& path, double fps) {
+/** Writes uint8 frames [F, H, W, 3] (RGB) as an H.264 MP4. A cancel between frames leaves no file (the
+ *  encoder writes a temporary file and renames it only in finish()). */
+void writeMp4(const torch::Tensor& frames, const std::string& path, double fps, const JobControl& job) {
     const torch::Tensor rgb = frames.contiguous();
     const int count = static_cast<int>(rgb.size(0));
     const int height = static_cast<int>(rgb.size(1));
@@ -25,6 +26,7 @@ void writeMp4(const torch::Tensor& frames, const std::string& path, double fps) 
     options.fps = fps;
     media::VideoEncoder encoder(path, width, height, options);
     for (int f = 0; f < count; ++f) {
+        job.checkCancelled();
         const torch::Tensor frame = rgb[f].contiguous();
         const cv::Mat view(height, width, CV_8UC3, const_cast<uint8_t*>(frame.data_ptr<uint8_t>()));
         cv::Mat bgr;
@@ -92,16 +94,18 @@ int runGenerate(const Args& args) {
     if (loadOptions.tokenizer_dir.empty() && !std::filesystem::exists(*model + "/tokenizer/vocab.json"))
         loadOptions.tokenizer_dir = resourceDir() + "/tokenizer-clip"; // the bundled CLIP vocabulary
 
+    const JobControl job = makeConsoleJobControl(ap.has("--progress"), cancelOnSignals());
     const auto t0 = std::chrono::steady_clock::now();
     ml::TextToVideoPipeline pipe = ml::load_text_to_video_pipeline(*model, loadOptions);
     const auto t1 = std::chrono::steady_clock::now();
     std::fprintf(stderr, "loaded %s in %.1f s (%d threads)\n", model->c_str(),
                  std::chrono::duration<double>(t1 - t0).count(), threads.torchThreads);
 
-    const JobControl job = makeConsoleJobControl(ap.has("--progress"));
+    job.checkCancelled();          // a signal during the load
+    ml::AllocatorReuseScope reuse; // big tensors are reused step after step
     const ml::TextToVideoResult result = pipe.generate(params, job);
     const auto t2 = std::chrono::steady_clock::now();
-    writeMp4(result.frames, *output, fps);
+    writeMp4(result.frames, *output, fps, job);
     std::fprintf(stderr, "generated %lld frames %lldx%lld in %.1f s → %s\n",
                  static_cast<long long>(result.frames.size(0)), static_cast<long long>(result.frames.size(2)),
                  static_cast<long long>(result.frames.size(1)),

@@ -13,7 +13,7 @@ namespace {
 int runRender(const Args& args) {
     ArgParser ap;
     ap.option("--output", "-o").option("--seed").option("--model").option("--threads").option("--frames");
-    ap.option("--size").option("--steps").option("--crf");
+    ap.option("--size").option("--steps").option("--crf").option("--guidance-passes");
     ap.flag("--progress").flag("--no-subject-control").flag("--no-camera-control");
     ap.parse(args);
     ap.requirePositional(1, "one project file");
@@ -40,7 +40,12 @@ int runRender(const Args& args) {
     }
     req.subjectControl = !ap.has("--no-subject-control");
     req.cameraControl = !ap.has("--no-camera-control");
-    const RenderResult r = renderTake(project, req, makeConsoleJobControl(ap.has("--progress")));
+    const std::string passes = ap.get("--guidance-passes", "auto");
+    if (passes != "auto" && passes != "concurrent" && passes != "sequential")
+        throw UsageError("--guidance-passes must be auto, concurrent or sequential, got '" + passes + "'");
+    req.concurrentGuidancePasses = passes == "concurrent" ? 1 : passes == "sequential" ? 0 : -1;
+    const RenderResult r =
+        renderTake(project, req, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()));
     std::printf("%s\n%s\n", r.video.c_str(), r.sidecar.c_str());
     std::fprintf(stderr, "rendered seed %llu with %s in %.1f s\n", (unsigned long long)r.seed,
                  r.modelFolder.c_str(), r.seconds);
@@ -50,7 +55,8 @@ int runRender(const Args& args) {
 MB_CLI_COMMAND(
     "render",
     "PROJECT -o OUT.mp4 [--seed S] [--model DIR] [--threads T] [--frames F] [--size WxH] [--steps N] "
-    "[--crf N] [--no-subject-control] [--no-camera-control] [--progress]",
+    "[--crf N] [--no-subject-control] [--no-camera-control] [--guidance-passes auto|concurrent|sequential] "
+    "[--progress]",
     "generates a take with the diffusion model, subject boxes and camera pan; writes OUT.mp4 and its "
     "reproducibility sidecar OUT.mp4.json",
     runRender);

@@ -18,7 +18,8 @@ int runTrain(const Args& args) {
         .option("--frames")
         .option("--seed")
         .option("--checkpoint-every")
-        .option("--memory-limit");
+        .option("--memory-limit")
+        .option("--checkpointing");
     ap.flag("--full")
         .flag("--no-region-loss")
         .flag("--no-stca-loss")
@@ -64,13 +65,18 @@ int runTrain(const Args& args) {
         if (end == text.c_str() || *end != '\0' || !(req.memoryLimitGiB > 0))
             throw UsageError("--memory-limit must be a positive number of GiB, got '" + text + "'");
     }
+    const std::string checkpointing = ap.get("--checkpointing", "auto");
+    if (checkpointing != "auto" && checkpointing != "on" && checkpointing != "off")
+        throw UsageError("--checkpointing must be auto, on or off, got '" + checkpointing + "'");
+    req.gradientCheckpointing = checkpointing == "on" ? 1 : checkpointing == "off" ? 0 : -1;
     if (ap.has("--size")) {
         auto [w, h] = parseSize(*ap.get("--size"));
         req.width = w;
         req.height = h;
     }
 
-    const TrainResult r = trainSubjects(project, req, makeConsoleJobControl(ap.has("--progress")));
+    const TrainResult r =
+        trainSubjects(project, req, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()));
     for (const auto& w : r.warnings)
         std::fprintf(stderr, "warning: %s\n", w.c_str());
     // The project now renders with the checkpoint and the identifiers it was trained with.
@@ -93,7 +99,7 @@ MB_CLI_COMMAND(
     "train",
     "PROJECT [--steps N] [--lora RANK | --full] [--no-region-loss] [--no-stca-loss] [--no-video-loss] "
     "[--preservation DIR] [--resume] [--threads T] [--size WxH] [--frames F] [--model DIR] [--seed S] "
-    "[--checkpoint-every N] [--memory-limit GIB] [--progress]",
+    "[--checkpoint-every N] [--memory-limit GIB] [--checkpointing auto|on|off] [--progress]",
     "fine-tunes the model on the project's learned subjects (MotionBooth subject learning) and sets "
     "the project's render checkpoint to the result",
     runTrain);

@@ -5,7 +5,8 @@
  *
  * Each subcommand lives in its own app/cli/cmd_*.cpp and registers itself with MB_CLI_COMMAND. The name may
  * hold two words ("bench unet"): the dispatcher matches the longest registered name. A command gets the
- * arguments after its name and returns the process exit code (0 ok, 1 failure, 2 usage error). Errors are
+ * arguments after its name and returns the process exit code (0 ok, 1 failure, 2 usage error; a long command
+ * cancelled by SIGINT/SIGTERM exits with 128 + the signal, see cli_common.h cancelOnSignals()). Errors are
  * printed to stderr as one clear line naming the file and the problem.
  */
 #include <functional>

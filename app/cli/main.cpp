@@ -1,9 +1,11 @@
 // motionbooth-cli: the headless render node. Subcommands register themselves (command_registry.h).
 #include "arg_parser.h"
+#include "cli_common.h"
 #include "command_registry.h"
 #include "ml/threads.h"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -74,6 +76,15 @@ int main(int argc, char** argv) {
         std::cerr << "motionbooth-cli " << best->name << ": " << e.what() << "\nusage: motionbooth-cli "
                   << best->name << " " << best->usage << "\n";
         return 2;
+    } catch (const mb::JobCancelled&) {
+        // A long command stopped at SIGINT/SIGTERM (cli_common.h): it wrote nothing, say so distinctly.
+        const int sig = cancelSignal();
+        std::cerr << "motionbooth-cli " << best->name << ": cancelled"
+                  << (sig == SIGINT    ? " by SIGINT"
+                      : sig == SIGTERM ? " by SIGTERM"
+                                       : "")
+                  << "; no output was written\n";
+        return cancelledExitCode();
     } catch (const std::exception& e) {
         std::cerr << "motionbooth-cli " << best->name << ": error: " << e.what() << "\n";
         return 1;

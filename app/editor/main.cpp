@@ -3,6 +3,7 @@
 //
 //   motionbooth [PROJECT]                       open the editor (on PROJECT)
 //   motionbooth --screenshot OUT.png [PROJECT]  render the main window to a PNG and exit (CI, README)
+#include "ml/threads.h"
 #include "translations/translation_catalog.h"
 #include "ui/app_settings.h"
 #include "ui/dark_theme.h"
@@ -17,6 +18,9 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+    // In-process renders and fine-tuning (Preferences) run LibTorch here: as in motionbooth-cli, its OpenMP
+    // threads must sleep between parallel regions (re-executes once with OMP_WAIT_POLICY=PASSIVE).
+    mb::ml::ensure_passive_openmp(argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("MotionBooth"));
     QApplication::setApplicationName(QStringLiteral("MotionBooth Studio"));

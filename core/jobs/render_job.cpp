@@ -35,6 +35,17 @@ namespace mb {
 
 namespace {
 
+/**
+ * Whether a shot's two guidance passes run concurrently (one thread each, single-threaded ops inside) rather
+ * than one after the other with every op multi-threaded. Measured on 2 cores (bench unet, CFG batch 2 split
+ * into slices the same way): faster for every size tried, the tiny model 0.022 vs 0.058 s/step and the
+ * Zeroscope config at 256×144×8 16.7 vs 19.7 s/step, at about the same peak memory (each pass holds half the
+ * activations of a batch-2 call). So: whenever there are two or more threads.
+ */
+bool preferConcurrentGuidancePasses(int threads) {
+    return threads >= 2;
+}
+
 bool isModelFolder(const std::string& dir) {
     std::error_code ec;
     return !dir.empty() && fs::is_regular_file(fs::path(dir) / "model_index.json", ec);
@@ -86,6 +97,7 @@ std::string resolveModelFolder(const Project& project, const std::string& reques
 }
 
 RenderResult renderTake(const Project& projectIn, const RenderRequest& request, const JobControl& control) {
+    ml::AllocatorReuseScope reuse; // big tensors are reused step after step (threads.h)
     const auto t0 = std::chrono::steady_clock::now();
     if (request.output.empty())
         throw std::runtime_error("render: no output file given");
@@ -140,6 +152,9 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     mc.suppressOtherWords = project.render.suppressOtherWords;
     mc.shiftStartStep = project.render.shiftStartStep;
     mc.shiftSteps = project.render.shiftSteps;
+    mc.concurrentGuidancePasses = request.concurrentGuidancePasses >= 0
+                                      ? request.concurrentGuidancePasses == 1
+                                      : preferConcurrentGuidancePasses(threads.torchThreads);
     if (request.cameraControl)
         for (const auto& fl : layout)
             mc.cameraTravel.push_back({fl.cameraTravel.x, fl.cameraTravel.y});
@@ -228,6 +243,7 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
                      {"suppress_other_words", mc.suppressOtherWords},
                      {"shift_start_step", mc.shiftStartStep},
                      {"shift_steps", mc.shiftSteps},
+                     {"guidance_passes", mc.concurrentGuidancePasses ? "concurrent" : "sequential"},
                      {"latent_shift_fill_shortages", report.fillShortages}};
     json subjects = json::array();
     for (size_t i = 0; i < mc.subjects.size(); ++i) {

@@ -28,6 +28,9 @@ struct RenderRequest {
     int threads = 0;                   ///< 0 = all cores
     bool subjectControl = true;        ///< box-driven attention editing
     bool cameraControl = true;         ///< latent shift
+    /** Classifier-free guidance's two UNet passes per step: −1 = automatic (concurrent for small models,
+     *  where one pass cannot keep every core busy op by op), 0 = one after the other, 1 = concurrently. */
+    int concurrentGuidancePasses = -1;
     // Draft overrides (0 = the shot's value): quick low-resolution or short takes.
     int frames = 0, width = 0, height = 0, steps = 0;
     int crf = 18;

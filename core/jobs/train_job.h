@@ -49,12 +49,15 @@ struct TrainRequest {
     std::uint64_t seed = 0;    ///< the reference's --seed default
     int checkpointEvery = 50;  ///< resume checkpoint period in steps (0 = only on cancel)
     double memoryLimitGiB = 0; ///< 0 = the machine's available memory
+    /** −1 = automatic (only when the run would not fit without it), 0 = off, 1 = on (checkpoint.h). */
+    int gradientCheckpointing = -1;
 };
 
 struct TrainResult {
     std::string checkpoint; ///< the safetensors to set as project.render.checkpoint
     std::string kind;       ///< "full" or "lora"
     int loraRank = 0;
+    bool gradientCheckpointing = false;
     int stepsDone = 0;
     double seconds = 0;
     double secondsPerStep = 0;

@@ -9,6 +9,7 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include "ml/checkpoint.h"
 #include "ml/parallel_ops.h"
 
 namespace mb::ml {
@@ -200,12 +201,27 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
         }
         torch::Tensor probs, chunkOut;
         if (grad) {
-            torch::Tensor scores = torch::bmm(qc, kc);
-            if (biasChunk.defined()) {
-                scores = (scores.view({nb, heads, nr, Lk}) + biasChunk).view({nb * heads, nr, Lk});
+            const auto valueType = q.scalar_type();
+            auto attend = [nb, heads, nr, Lk, softmaxType, valueType](const std::vector<torch::Tensor>& in) {
+                torch::Tensor scores = torch::bmm(in[0], in[1]);
+                if (in[3].defined()) {
+                    scores = (scores.view({nb, heads, nr, Lk}) + in[3]).view({nb * heads, nr, Lk});
+                }
+                const torch::Tensor p = torch::softmax(scores, -1, softmaxType).to(valueType);
+                return torch::bmm(p, in[2]);
+            };
+            if (gradient_checkpointing_enabled() && !extras.probabilities) {
+                // Training with checkpointing: keep only q/k/v, recompute this chunk's probabilities in
+                // backward (they are the largest activations at full resolution).
+                chunkOut = checkpointed(attend, {qc, kc, vc, biasChunk}, {});
+            } else {
+                torch::Tensor scores = torch::bmm(qc, kc);
+                if (biasChunk.defined()) {
+                    scores = (scores.view({nb, heads, nr, Lk}) + biasChunk).view({nb * heads, nr, Lk});
+                }
+                probs = torch::softmax(scores, -1, softmaxType).to(q.scalar_type());
+                chunkOut = torch::bmm(probs, vc);
             }
-            probs = torch::softmax(scores, -1, softmaxType).to(q.scalar_type());
-            chunkOut = torch::bmm(probs, vc);
         } else {
             torch::Tensor scores = scratchOf(0, {nb * heads, nr, Lk}, q.options());
             at::bmm_out(scores, qc, kc);

@@ -241,6 +241,14 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
         load_component_weights(*unet, weightsDir, strict);
     }
     unet->eval();
+    if (o.batchParallel == "split") {
+        unet->set_batch_parallel(BatchParallelMode::Split);
+    } else if (o.batchParallel == "ops") {
+        unet->set_batch_parallel(BatchParallelMode::Ops);
+    } else if (o.batchParallel != "auto") {
+        throw std::invalid_argument("bench unet: --batch-parallel must be auto, split or ops, not '" +
+                                    o.batchParallel + "'");
+    }
     const auto dtype = o.bf16 ? torch::kBFloat16 : torch::kFloat32;
     if (o.bf16) {
         unet->to(dtype);
@@ -261,6 +269,8 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
 
     {
         c10::InferenceMode inference;
+        AllocatorReuseScope reuse; // as renders run (threads.h)
+        r.splitBatch = unet->would_split_batch(sample, nullptr);
         torch::Tensor out;
         for (int i = 0; i < o.warmup; ++i) {
             t0 = std::chrono::steady_clock::now();

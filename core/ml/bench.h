@@ -31,7 +31,8 @@ struct UNetBenchOptions {
     int blasThreads = -1; ///< OpenBLAS pool size; −1 = threads
     uint64_t seed = 0;
     bool matmulProbe = true;
-    bool bf16 = false; ///< opt-in bfloat16 compute (weights and activations)
+    bool bf16 = false;                  ///< opt-in bfloat16 compute (weights and activations)
+    std::string batchParallel = "auto"; ///< "auto", "split" or "ops" (see BatchParallelMode in unet3d.h)
 };
 
 struct UNetBenchResult {
@@ -48,7 +49,8 @@ struct UNetBenchResult {
     double fractionOfProbe = 0;
     double peakRssGiB = 0; ///< VmHWM of the process
     double rssAfterBuildGiB = 0;
-    std::string runtime; ///< runtime_description()
+    bool splitBatch = false; ///< the timed calls ran batch slices on separate threads
+    std::string runtime;     ///< runtime_description()
     std::vector<int64_t> latentShape;
     double outputAbsMean = 0; ///< sanity: finite, non-trivial output
 };

@@ -1,6 +1,7 @@
 #include "ml/motion_control.h"
 
 #include "ml/latent_shift.h"
+#include "ml/parallel_ops.h"
 
 #include <algorithm>
 #include <cmath>
@@ -142,11 +143,17 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
             editor.configure(edited, st, {0});
             hook = &editor;
         }
-        torch::Tensor eps = unet(latents, t, cond, hook);
-        if (params.guidance_scale > 1.0) {
-            const torch::Tensor epsU = unet(latents, t, uncond, nullptr);
-            eps = epsU + params.guidance_scale * (eps - epsU);
+        torch::Tensor eps, epsU;
+        if (params.guidance_scale > 1.0 && control.concurrentGuidancePasses) {
+            run_concurrently({[&] { eps = unet(latents, t, cond, hook); },
+                              [&] { epsU = unet(latents, t, uncond, nullptr); }});
+        } else {
+            eps = unet(latents, t, cond, hook);
+            if (params.guidance_scale > 1.0)
+                epsU = unet(latents, t, uncond, nullptr);
         }
+        if (params.guidance_scale > 1.0)
+            eps = epsU + params.guidance_scale * (eps - epsU);
         latents = ddim.step(eps, t, latents).prevSample;
         job.report("denoise", i + 1, N);
         if (onStep)

@@ -41,6 +41,10 @@ struct MotionControlParams {
     std::vector<std::array<double, 2>> cameraTravel;
     int shiftStartStep = 10;
     int shiftSteps = 10;
+    /** Run the conditional and unconditional UNet passes of each step at the same time, one per thread with
+     *  single-threaded ops inside (parallel_ops.h run_concurrently), instead of one after the other with
+     *  every op multi-threaded. Results equal up to BLAS summation order; fixed per setting. */
+    bool concurrentGuidancePasses = false;
 };
 
 /** What the controlled render did, for the sidecar and the log. */

@@ -52,6 +52,25 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const 
     return out.view(shape);
 }
 
+void run_concurrently(const std::vector<std::function<void()>>& tasks) {
+    const int64_t n = static_cast<int64_t>(tasks.size());
+    if (n == 0) {
+        return;
+    }
+    const bool inference = c10::InferenceMode::is_enabled();
+    const bool grad = torch::GradMode::is_enabled();
+    // Each task's BLAS calls run on its own OpenMP thread: a shared multi-threaded pool would serialise them.
+    BlasThreadsScope singleThreadedBlas(1);
+    at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
+        // OpenMP workers do not inherit LibTorch's thread-local modes: restore them.
+        c10::InferenceMode inferenceGuard(inference);
+        torch::AutoGradMode gradGuard(grad && !inference);
+        for (int64_t i = begin; i < end; ++i) {
+            tasks[static_cast<size_t>(i)]();
+        }
+    });
+}
+
 torch::Tensor linear(const torch::nn::Linear& module, const torch::Tensor& x) {
     return linear(x, module->weight, module->bias);
 }

@@ -11,6 +11,9 @@
  * These helpers do that split when (a) no gradient is needed, (b) LibTorch has more than one thread and
  * (c) OpenBLAS runs single-threaded (or is absent); otherwise they are the plain LibTorch op.
  */
+#include <functional>
+#include <vector>
+
 #include <torch/nn/modules/linear.h>
 #include <torch/types.h>
 
@@ -23,5 +26,13 @@ torch::Tensor linear(const torch::nn::Linear& module, const torch::Tensor& x);
 
 /** True when products should be split over OpenMP threads by us (see file comment). */
 bool split_products_over_threads();
+
+/**
+ * Runs independent tasks at the same time, one per OpenMP thread (up to at::get_num_threads(); more tasks
+ * are shared out in order), each with LibTorch's calling-thread modes (inference mode, no grad) and with
+ * every op inside single-threaded, OpenBLAS included. For whole-model calls that are too small to keep two
+ * cores busy op by op (classifier-free guidance's two passes, batch slices). Rethrows a task's exception.
+ */
+void run_concurrently(const std::vector<std::function<void()>>& tasks);
 
 } // namespace mb::ml

@@ -126,6 +126,21 @@ void DDIMScheduler::set_timesteps(int64_t n) {
             ts.push_back(static_cast<int64_t>(std::nearbyint(v)));
         }
     }
+    for (const int64_t t : ts) {
+        if (t < 0 || t >= T) {
+            // "leading" spacing adds steps_offset: with 1000 training steps and offset 1, 1000 inference
+            // steps would start at timestep 1000, which the model never saw (diffusers fails the same way).
+            int64_t most = n - 1;
+            while (most > 1 && (most - 1) * (T / most) + m_config.stepsOffset > T - 1) {
+                --most;
+            }
+            throw std::invalid_argument(std::to_string(n) + " inference steps reach timestep " +
+                                        std::to_string(t) + ", outside the model's 0.." +
+                                        std::to_string(T - 1) + " (\"" + m_config.timestepSpacing +
+                                        "\" spacing, steps_offset " + std::to_string(m_config.stepsOffset) +
+                                        "): use at most " + std::to_string(most) + " steps");
+        }
+    }
     m_timesteps = torch::tensor(ts, torch::kInt64);
     m_numInferenceSteps = n;
 }

@@ -2,6 +2,7 @@
 
 #include "ml/attention_edit.h"
 #include "ml/bench.h"
+#include "ml/checkpoint.h"
 #include "ml/model_loader.h"
 #include "ml/subject_losses.h"
 #include "ml/threads.h"
@@ -189,6 +190,7 @@ StepLosses SubjectTrainer::evaluate(uint64_t evalSeed) {
 }
 
 StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobControl& control) {
+    GradientCheckpointingScope checkpointing(m_options.gradientCheckpointing && backward);
     const int64_t T = m_schedule.alphas_cumprod().size(0);
     StepLosses out;
     struct Deactivate { // the adapted weights' graph is spent after backward: point the Linears back at the
@@ -471,19 +473,22 @@ torch::Tensor encode_prompts(TrainingModels& models, const std::vector<std::stri
 TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int64_t unetParams,
                                                 int64_t loraParams, int64_t loraAdaptedParams,
                                                 int64_t otherParams, int64_t latentH, int64_t latentW,
-                                                int64_t images, int64_t frames, int64_t tokens) {
+                                                int64_t images, int64_t frames, int64_t tokens,
+                                                bool gradientCheckpointing) {
     TrainingMemoryEstimate e;
     const double f32 = 4.0;
     e.weightsBytes = f32 * double(unetParams + otherParams);
     if (loraParams > 0)
-        // A, B, their gradients and two AdamW moments; the adapted projection weights (and B·A) per forward.
-        e.trainingStateBytes = f32 * (4.0 * double(loraParams) + 2.0 * double(loraAdaptedParams));
+        // A, B, their gradients and two AdamW moments; the adapted projection weights (and B·A) per forward,
+        // and each adapted weight's full-size gradient: autograd reaches the adapters last (their graph nodes
+        // are the oldest), so all of those gradients exist together near the end of backward.
+        e.trainingStateBytes = f32 * (4.0 * double(loraParams) + 3.0 * double(loraAdaptedParams));
     else
         e.trainingStateBytes = f32 * 3.0 * double(unetParams); // gradients + AdamW m and v
     // Saved activations of one micro-batch of `items` videos of `f` frames (floats per layer, rough counts of
     // what autograd keeps: norms, activations, conv/linear inputs, and softmax probabilities).
-    auto microBatch = [&](int64_t items, int64_t f) {
-        double floats = 0;
+    auto microBatch = [&](int64_t items, int64_t f, bool stca) {
+        double floats = 0, largest = 0;
         const size_t levels = config.blockOutChannels.size();
         for (size_t l = 0; l < levels; ++l) {
             const double c = double(config.blockOutChannels[l]);
@@ -498,14 +503,28 @@ TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int6
             const double spatial = 28 * c * s + 2 * heads * s * s + 2 * heads * s * double(tokens);
             const double temporal = 28 * c * s + 2 * heads * double(f) * s;
             const double layer = resnet + tempConv + (cross ? spatial + temporal : 0);
-            floats += double(config.layersPerBlock) * layer;     // down block
-            floats += double(config.layersPerBlock + 1) * layer; // up block (same resolution)
+            const double layers = double(2 * config.layersPerBlock + 1); // down + up block at this level
+            if (!gradientCheckpointing) {
+                floats += double(config.layersPerBlock) * layer;     // down block
+                floats += double(config.layersPerBlock + 1) * layer; // up block (same resolution)
+            } else {
+                // Kept: each sub-module's input. Transient: one sub-module with autograd (attention chunks
+                // recompute their probabilities, so the spatial one holds no score matrix).
+                floats += layers * (cross ? 4 : 2) * c * s;
+                const double spatialChunked = 28 * c * s + 2 * heads * s * double(tokens);
+                largest = std::max(
+                    {largest, resnet, tempConv, cross ? spatialChunked : 0.0, cross ? temporal : 0.0});
+                if (stca && cross && l + 2 == levels)
+                    floats += layers * spatial; // STCA level on photo batches: not checkpointed
+            }
             if (l + 1 == levels)
                 floats += 2 * (resnet + tempConv) + spatial + temporal; // mid block
         }
-        return floats * double(items * f) * f32;
+        // The piece being recomputed holds its activations and, while it is differentiated, their gradients.
+        return (floats + 2 * largest) * double(items * f) * f32;
     };
-    e.activationBytes = std::max(microBatch(images, 1), microBatch(1, frames));
+    // Photos: STCA probabilities kept; preservation clip: no STCA (method §3).
+    e.activationBytes = std::max(microBatch(images, 1, true), microBatch(1, frames, false));
     return e;
 }
 
@@ -539,6 +558,7 @@ TrainBenchResult bench_training(const TrainBenchOptions& o) {
     if (o.images < 1 || o.frames < 1 || o.steps < 1)
         throw std::runtime_error("bench train: images, frames and steps must be at least 1");
     configure_threads(o.threads);
+    AllocatorReuseScope reuse; // as training jobs run (threads.h)
     torch::manual_seed(o.seed);
     const UNet3DConfig cfg = UNet3DConfig::from_file(o.configPath);
     UNet3DConditionModel unet(cfg);
@@ -564,14 +584,15 @@ TrainBenchResult bench_training(const TrainBenchOptions& o) {
     so.loraRank = o.loraRank;
     so.videoFrames = o.frames;
     so.seed = o.seed;
+    so.gradientCheckpointing = o.gradientCheckpointing;
     SubjectTrainer trainer(unet.ptr(), nullptr, schedule, std::move(im), {v}, so);
     r.trainable = trainer.trainable_parameters();
     int64_t adapted = 0;
     const int64_t loraParams = o.loraRank > 0 ? lora_parameter_count(*unet, o.loraRank, &adapted) : 0;
-    r.estimatedGiB =
-        estimate_training_memory(cfg, r.parameters, loraParams, adapted, 0, h, w, o.images, o.frames)
-            .totalBytes() /
-        double(int64_t(1) << 30);
+    r.estimatedGiB = estimate_training_memory(cfg, r.parameters, loraParams, adapted, 0, h, w, o.images,
+                                              o.frames, 77, o.gradientCheckpointing)
+                         .totalBytes() /
+                     double(int64_t(1) << 30);
     for (int i = 0; i < o.warmup + o.steps; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         trainer.step();

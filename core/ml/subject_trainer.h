@@ -72,6 +72,9 @@ struct SubjectTrainingOptions {
     // What trains.
     int64_t loraRank = 0; ///< 0 = full UNet; ≥ 1 = LoRA of that rank on the attention projections
     double loraAlpha = 0; ///< 0 = rank
+    /** Recompute each UNet sub-module's activations in backward instead of keeping them (checkpoint.h):
+     *  about one more forward pass of time for a fraction of the activation memory. */
+    bool gradientCheckpointing = false;
     uint64_t seed = 0;
     std::string baseModelHash; ///< recorded in the saved weights' metadata when given
 };
@@ -219,12 +222,15 @@ struct TrainingMemoryEstimate {
  * when LoRA, else 0) and `otherParams` frozen parameters (VAE + text encoder), at latent size h×w with
  * `images` photos and `frames` video frames per step. Activations are estimated per layer from the config:
  * resnets, temporal convs, attention inputs/outputs and the stored softmax probabilities of self-,
- * cross- and temporal attention (which dominate at full resolution).
+ * cross- and temporal attention (which dominate at full resolution). With gradient checkpointing: the stored
+ * inputs of every checkpointed sub-module, plus the largest single sub-module while it is recomputed, plus
+ * the STCA layers (never checkpointed: their probabilities feed the loss).
  */
 TrainingMemoryEstimate estimate_training_memory(const UNet3DConfig& config, int64_t unetParams,
                                                 int64_t loraParams, int64_t loraAdaptedParams,
                                                 int64_t otherParams, int64_t latentH, int64_t latentW,
-                                                int64_t images, int64_t frames, int64_t tokens = 77);
+                                                int64_t images, int64_t frames, int64_t tokens = 77,
+                                                bool gradientCheckpointing = false);
 
 /**
  * LoRA parameters an adapter of `rank` would create on `unet` (from its attention projections' shapes), and
@@ -238,6 +244,7 @@ struct TrainBenchOptions {
     int64_t width = 256, height = 144, latentScale = 8;
     int64_t images = 5, frames = 8;
     int64_t loraRank = 0; ///< 0 = full UNet
+    bool gradientCheckpointing = false;
     int steps = 3, warmup = 1, threads = 2;
     uint64_t seed = 0;
 };

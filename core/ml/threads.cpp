@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include <dlfcn.h>
+#include <limits>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <ATen/Parallel.h>
@@ -80,6 +82,39 @@ ThreadConfig configure_threads(int n, int blasThreads) {
         blasSet(blasThreads > 0 ? blasThreads : n);
     }
     return current_threads();
+}
+
+BlasThreadsScope::BlasThreadsScope(int n) {
+    const ThreadConfig c = current_threads();
+    static const auto set = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"));
+    if (set && c.blasThreads > 0 && c.blasThreads != n) {
+        m_previous = c.blasThreads;
+        set(n);
+    }
+}
+
+BlasThreadsScope::~BlasThreadsScope() {
+    static const auto set = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"));
+    if (set && m_previous > 0) {
+        set(m_previous);
+    }
+}
+
+AllocatorReuseScope::AllocatorReuseScope() {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+    mallopt(M_TOP_PAD, 64 << 20);
+#endif
+}
+
+AllocatorReuseScope::~AllocatorReuseScope() {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_MAX, 65536);           // glibc's default
+    mallopt(M_TRIM_THRESHOLD, 128 << 10); // glibc's default
+    mallopt(M_TOP_PAD, 0);
+    malloc_trim(0);
+#endif
 }
 
 std::string runtime_description() {

@@ -2,9 +2,13 @@
 
 #include <stdexcept>
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include "ml/checkpoint.h"
 #include "ml/model_loader.h"
+#include "ml/parallel_ops.h"
+#include "ml/threads.h"
 
 namespace mb::ml {
 
@@ -175,6 +179,9 @@ UNetBlock3DImpl::UNetBlock3DImpl(const Spec& spec) : m_spec(spec) {
 torch::Tensor UNetBlock3DImpl::layer(size_t i, torch::Tensor x, const torch::Tensor& temb,
                                      const UNetCall& call) {
     const std::string n = std::to_string(i);
+    if (gradient_checkpointing_enabled() && torch::GradMode::is_enabled()) {
+        return checkpointedLayer(i, x, temb, call);
+    }
     x = m_resnets[i](x, temb);
     call.record(m_path + ".resnets." + n, x);
     x = m_tempConvs[i](x, call.frames);
@@ -185,6 +192,55 @@ torch::Tensor UNetBlock3DImpl::layer(size_t i, torch::Tensor x, const torch::Ten
         x = m_tempAttentions[i](x, call.frames);
         call.record(m_path + ".temp_attentions." + n, x);
     }
+    return x;
+}
+
+torch::Tensor UNetBlock3DImpl::checkpointedLayer(size_t i, torch::Tensor x, const torch::Tensor& temb,
+                                                 const UNetCall& call) {
+    // Each sub-module separately: backward then re-runs one of them at a time, so the peak is the largest
+    // single sub-module's activations, not the whole layer's.
+    const std::string n = std::to_string(i);
+    const int64_t frames = call.frames;
+    // The bodies run again in backward, after this call returned: they hold the modules (shared) by value.
+    ResnetBlock2D resnet = m_resnets[i];
+    x = checkpointed(
+        [resnet](const std::vector<torch::Tensor>& in) mutable { return resnet->forward(in[0], in[1]); },
+        {x, temb}, trainables_read_by(*resnet));
+    call.record(m_path + ".resnets." + n, x);
+    TemporalConvLayer tempConv = m_tempConvs[i];
+    x = checkpointed(
+        [tempConv, frames](const std::vector<torch::Tensor>& in) mutable {
+            return tempConv->forward(in[0], frames);
+        },
+        {x}, trainables_read_by(*tempConv));
+    call.record(m_path + ".temp_convs." + n, x);
+    if (!m_spec.crossAttention) {
+        return x;
+    }
+    Transformer2D attention = m_attentions[i];
+    if (call.hook && call.hook->wants_probabilities(m_sites[i])) {
+        // The hook collects probabilities with their graph (STCA loss): run this layer normally.
+        x = attention(x, call, &m_sites[i]);
+    } else {
+        UNetCall replay = call; // what the recomputation needs, without re-reporting intermediates
+        replay.capture = nullptr;
+        const CrossAttentionInfo* site = &m_sites[i];
+        x = checkpointed(
+            [attention, replay, site](const std::vector<torch::Tensor>& in) mutable {
+                UNetCall c = replay;
+                c.context = in[1];
+                return attention->forward(in[0], c, site);
+            },
+            {x, call.context}, trainables_read_by(*attention));
+    }
+    call.record(m_path + ".attentions." + n, x);
+    TransformerTemporal tempAttention = m_tempAttentions[i];
+    x = checkpointed(
+        [tempAttention, frames](const std::vector<torch::Tensor>& in) mutable {
+            return tempAttention->forward(in[0], frames);
+        },
+        {x}, trainables_read_by(*tempAttention));
+    call.record(m_path + ".temp_attentions." + n, x);
     return x;
 }
 
@@ -381,10 +437,58 @@ std::vector<CrossAttentionInfo> UNet3DConditionModelImpl::cross_attention_layers
     return out;
 }
 
+bool UNet3DConditionModelImpl::would_split_batch(const torch::Tensor& sample,
+                                                 const CrossAttentionHook* hook) const {
+    if (m_batchParallel == BatchParallelMode::Ops || hook || sample.dim() != 5 || sample.size(0) < 2 ||
+        at::get_num_threads() < 2 || at::in_parallel_region() || !sample.device().is_cpu()) {
+        return false;
+    }
+    // Autograd needs one graph built on the caller's thread: split only when no gradient can flow.
+    if (torch::GradMode::is_enabled() && sample.requires_grad()) {
+        return false;
+    }
+    if (torch::GradMode::is_enabled() && !c10::InferenceMode::is_enabled()) {
+        for (const auto& p : parameters()) {
+            if (p.requires_grad()) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 torch::Tensor UNet3DConditionModelImpl::forward(const torch::Tensor& sample, const torch::Tensor& timestep,
                                                 const torch::Tensor& encoderHiddenStates,
                                                 CrossAttentionHook* hook) {
+    if (would_split_batch(sample, hook)) {
+        return runSplitBatch(sample, timestep, encoderHiddenStates);
+    }
     return run(sample, timestep, encoderHiddenStates, hook, nullptr);
+}
+
+torch::Tensor UNet3DConditionModelImpl::runSplitBatch(const torch::Tensor& sample,
+                                                      const torch::Tensor& timestep,
+                                                      const torch::Tensor& encoderHiddenStates) {
+    const int64_t B = sample.size(0);
+    const int64_t parts = std::min<int64_t>(B, at::get_num_threads());
+    if (encoderHiddenStates.dim() != 3 || encoderHiddenStates.size(0) != B) {
+        return run(sample, timestep, encoderHiddenStates, nullptr, nullptr); // run() reports the shape error
+    }
+    const bool perItemTimestep = timestep.defined() && timestep.dim() == 1 && timestep.size(0) == B && B > 1;
+    std::vector<torch::Tensor> outputs(static_cast<size_t>(parts));
+    std::vector<std::function<void()>> tasks;
+    for (int64_t p = 0; p < parts; ++p) {
+        tasks.push_back([&, p] {
+            const int64_t b0 = B * p / parts, b1 = B * (p + 1) / parts;
+            const torch::Tensor t = perItemTimestep ? timestep.narrow(0, b0, b1 - b0) : timestep;
+            outputs[static_cast<size_t>(p)] =
+                run(sample.narrow(0, b0, b1 - b0), t, encoderHiddenStates.narrow(0, b0, b1 - b0), nullptr,
+                    nullptr);
+        });
+    }
+    torch::NoGradGuard noGrad; // would_split_batch() made sure no gradient is needed
+    run_concurrently(tasks);
+    return torch::cat(outputs, 0);
 }
 
 torch::Tensor UNet3DConditionModelImpl::forward_capture(const torch::Tensor& sample,

@@ -56,8 +56,8 @@ public:
         fixture({"stop", kSlurmDir.string()}); // a previous run that was killed
         fs::remove_all(kSlurmDir);
         const int ctld = freePort(), slurmd = freePort();
-        const ProcessResult r =
-            fixture({"start", kSlurmDir.string(), std::to_string(ctld), std::to_string(slurmd)});
+        const ProcessResult r = fixture(
+            {"start", kSlurmDir.string(), std::to_string(ctld), std::to_string(slurmd), MB_FARM_SHIM});
         s_started = r.exitCode == 0;
         s_startLog = r.out + r.err;
         if (s_started)

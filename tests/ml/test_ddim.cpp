@@ -128,3 +128,17 @@ TEST(DDIM, OtherSpacingsAndBadConfigs) {
         EXPECT_NE(std::string(e.what()).find("beta_schedule"), std::string::npos);
     }
 }
+
+TEST(DDIM, TooManyLeadingStepsAreRefusedWithTheLimit) {
+    DDIMScheduler s(SchedulerConfig::from_file(kConfig)); // 1000 training steps, leading, steps_offset 1
+    s.set_timesteps(999);
+    EXPECT_EQ(s.timesteps()[0].item<int64_t>(), 999);
+    try {
+        s.set_timesteps(1000);
+        FAIL() << "1000 leading steps with offset 1 reach timestep 1000";
+    } catch (const std::invalid_argument& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("timestep 1000"), std::string::npos) << m;
+        EXPECT_NE(m.find("at most 999 steps"), std::string::npos) << m;
+    }
+}

@@ -1,0 +1,157 @@
+// `motionbooth-cli render` stopped by SIGINT/SIGTERM: the first signal cancels through the job's CancelToken,
+// the command exits with 128 + the signal and a message, and no MP4 or sidecar is left behind.
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kDemo = std::string(MB_SOURCE_DIR) + "/resources/demo/demo.mbproj";
+const std::string kTiny = std::string(MB_TEST_DATA) + "/reference/tiny";
+
+/** A motionbooth-cli child whose stdout and stderr come back through one pipe. */
+struct Child {
+    pid_t pid = -1;
+    int out = -1;
+    std::string text; ///< everything read so far
+
+    explicit Child(const std::vector<std::string>& args) {
+        int fds[2];
+        if (pipe(fds) != 0)
+            return;
+        std::vector<char*> argv;
+        std::string program = MB_CLI;
+        argv.push_back(program.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        pid = fork();
+        if (pid == 0) {
+            dup2(fds[1], 1);
+            dup2(fds[1], 2);
+            close(fds[0]);
+            close(fds[1]);
+            execv(program.c_str(), argv.data());
+            _exit(127);
+        }
+        close(fds[1]);
+        out = fds[0];
+    }
+    ~Child() {
+        if (out >= 0)
+            close(out);
+        if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+    }
+
+    /** Reads until `needle` shows up (true), the pipe closes or `timeout` passes (false). */
+    bool waitFor(const std::string& needle, std::chrono::seconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        while (text.find(needle) == std::string::npos) {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return false;
+            pollfd p{out, POLLIN, 0};
+            const int r = poll(&p, 1, int(left.count()));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return false;
+            char buf[4096];
+            const ssize_t n = read(out, buf, sizeof buf);
+            if (n <= 0)
+                return false;
+            text.append(buf, size_t(n));
+        }
+        return true;
+    }
+
+    /** Reads the rest of the output and reaps the child; returns its wait status. */
+    int finish() {
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(out, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+            if (n > 0)
+                text.append(buf, size_t(n));
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+        return status;
+    }
+};
+
+void cancelRenderWith(int sig, const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / ("mb-cli-cancel-" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string video = (dir / "take.mp4").string();
+    // Enough steps that the render is still denoising when the signal comes.
+    Child child({"render", kDemo, "-o", video, "--model", kTiny, "--frames", "6", "--size", "48x32",
+                 "--steps", "400", "--threads", "2", "--progress"});
+    ASSERT_GT(child.pid, 0);
+    ASSERT_TRUE(child.waitFor("denoise", std::chrono::seconds(120))) << child.text;
+    const auto signalled = std::chrono::steady_clock::now();
+    ASSERT_EQ(kill(child.pid, sig), 0);
+    const int status = child.finish();
+    const double stopSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+    ASSERT_TRUE(WIFEXITED(status)) << "the first signal must cancel cleanly, not kill\n" << child.text;
+    EXPECT_EQ(WEXITSTATUS(status), 128 + sig) << child.text;
+    EXPECT_NE(child.text.find("render: cancelled by " + name + "; no output was written"), std::string::npos)
+        << child.text;
+    EXPECT_EQ(child.text.find("percentage: 100.0 denoise"), std::string::npos) << "it ran to the end";
+    EXPECT_LT(stopSeconds, 30.0);
+    EXPECT_FALSE(fs::exists(video));
+    EXPECT_FALSE(fs::exists(video + ".json"));
+    // Nothing else (no temporary encoder file) is left in the output folder either.
+    EXPECT_TRUE(fs::is_empty(dir));
+    fs::remove_all(dir);
+}
+
+} // namespace
+
+TEST(CliCancel, SigintCancelsARenderAndWritesNoOutput) {
+    cancelRenderWith(SIGINT, "SIGINT");
+}
+
+TEST(CliCancel, SigtermCancelsARenderAndWritesNoOutput) {
+    cancelRenderWith(SIGTERM, "SIGTERM");
+}
+
+TEST(CliCancel, ASecondSignalStopsAtOnce) {
+    const fs::path dir = fs::temp_directory_path() / "mb-cli-cancel-twice";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string video = (dir / "take.mp4").string();
+    Child child({"render", kDemo, "-o", video, "--model", kTiny, "--frames", "6", "--size", "48x32",
+                 "--steps", "400", "--threads", "2", "--progress"});
+    ASSERT_GT(child.pid, 0);
+    ASSERT_TRUE(child.waitFor("denoise", std::chrono::seconds(120))) << child.text;
+    // Two different signals (two equal ones could merge into one pending signal): the first asks for a
+    // clean stop, the second gets the default action and kills the process before that stop is done.
+    ASSERT_EQ(kill(child.pid, SIGINT), 0);
+    ASSERT_EQ(kill(child.pid, SIGTERM), 0);
+    const int status = child.finish();
+    // (Threads may take the two at the same moment, in either order: whichever comes second kills.)
+    ASSERT_TRUE(WIFSIGNALED(status)) << child.text;
+    EXPECT_TRUE(WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGINT) << WTERMSIG(status);
+    EXPECT_EQ(child.text.find("cancelled by"), std::string::npos) << child.text;
+    EXPECT_FALSE(fs::exists(video));
+    fs::remove_all(dir);
+}
