@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "ml/parallel_ops.h"
+#include "ml/winograd_conv.h"
 
 namespace mb::ml {
 
@@ -69,11 +70,11 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, int64_t tembChanne
 }
 
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& x, const torch::Tensor& tembActivated) {
-    torch::Tensor h = conv1(F::silu(norm1(x)));
+    torch::Tensor h = conv3x3_same(F::silu(norm1(x)), conv1->weight, conv1->bias);
     if (time_emb_proj && tembActivated.defined()) {
         h = h + linear(time_emb_proj, tembActivated).unsqueeze(-1).unsqueeze(-1);
     }
-    h = conv2(F::silu(norm2(h)));
+    h = conv3x3_same(F::silu(norm2(h)), conv2->weight, conv2->bias);
     return (conv_shortcut ? conv_shortcut(x) : x) + h;
 }
 
@@ -172,6 +173,13 @@ torch::Tensor TemporalConvLayerImpl::forward(const torch::Tensor& x, int64_t fra
     torch::Tensor h = x;
     for (int i = 0; i < 4; ++i) {
         const torch::Tensor a = F::silu(group_norm_over_frames(h, frames, norms[i]));
+        const bool grad =
+            torch::GradMode::is_enabled() && (a.requires_grad() || convs[i]->weight.requires_grad());
+        const torch::Tensor taps = convs[i]->weight.view({C, C, 3}).permute({2, 0, 1}); // [3, K, C]
+        if (!grad && temporal_winograd_worthwhile(a, frames, taps)) {
+            h = temporal_conv3_winograd(a, frames, taps, convs[i]->bias);
+            continue;
+        }
         // Conv3d with kernel (3,1,1), zero padding in time, computed in the folded layout: one 1×1 conv gives
         // W_k·x for the three taps k, then out[f] = W_0·x[f−1] + W_1·x[f] + W_2·x[f+1] + bias.
         const torch::Tensor w = convs[i]->weight.permute({2, 0, 1, 3, 4}).reshape({3 * C, C, 1, 1});
@@ -335,7 +343,8 @@ Upsample2DImpl::Upsample2DImpl(int64_t channels) {
 torch::Tensor Upsample2DImpl::forward(const torch::Tensor& x, c10::IntArrayRef size) {
     std::vector<int64_t> target =
         size.empty() ? std::vector<int64_t>{2 * x.size(2), 2 * x.size(3)} : size.vec();
-    return conv(F::interpolate(x, F::InterpolateFuncOptions().size(target).mode(torch::kNearest)));
+    return conv3x3_same(F::interpolate(x, F::InterpolateFuncOptions().size(target).mode(torch::kNearest)),
+                        conv->weight, conv->bias);
 }
 
 // ------------------------------------------------------------------------------------- timestep embedding
