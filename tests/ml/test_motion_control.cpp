@@ -11,6 +11,13 @@ using namespace mb::ml;
 namespace {
 const std::string kTiny = std::string(MB_TEST_DATA) + "/reference/tiny";
 
+/** The tiny model's UNet as the controlled denoiser (what the render job hands the loop). */
+ControlledUnetFn realUnet(const std::shared_ptr<UNet3DConditionModelImpl>& unet) {
+    return [unet](const torch::Tensor& x, int64_t t, const torch::Tensor& text, CrossAttentionHook* h) {
+        return unet->forward(x, torch::scalar_tensor(t, torch::kLong), text, h);
+    };
+}
+
 TextToVideoParams smallParams() {
     TextToVideoParams p;
     p.prompt = "a photo of an astronaut riding a horse";
@@ -119,10 +126,7 @@ TEST(MotionControl, EditedBoxesAnticipateTheCameraUntilTheShiftIsDone) {
 TEST(MotionControl, SameSeedSameVideoAndPhraseErrors) {
     std::shared_ptr<UNet3DConditionModelImpl> unet;
     TextToVideoPipeline pipe = load_text_to_video_pipeline(kTiny, {}, &unet);
-    ControlledUnetFn real = [&](const torch::Tensor& x, int64_t t, const torch::Tensor& text,
-                                CrossAttentionHook* h) {
-        return unet->forward(x, torch::scalar_tensor(t, torch::kLong), text, h);
-    };
+    const ControlledUnetFn real = realUnet(unet);
     TextToVideoParams p = smallParams();
     p.num_inference_steps = 4;
     p.format = FrameFormat::Uint8;
@@ -174,10 +178,7 @@ TEST(MotionControl, CancelStopsWithinOneStep) {
 TEST(MotionControl, ConcurrentGuidancePassesMatchSequentialAndAreReproducible) {
     std::shared_ptr<UNet3DConditionModelImpl> unet;
     TextToVideoPipeline pipe = load_text_to_video_pipeline(kTiny, {}, &unet);
-    ControlledUnetFn real = [&](const torch::Tensor& x, int64_t t, const torch::Tensor& text,
-                                CrossAttentionHook* h) {
-        return unet->forward(x, torch::scalar_tensor(t, torch::kLong), text, h);
-    };
+    const ControlledUnetFn real = realUnet(unet);
     TextToVideoParams p = smallParams();
     p.num_inference_steps = 4;
     MotionControlParams mc;

@@ -18,6 +18,7 @@
 #include "ui/process_job.h"
 #include "ui/project_document.h"
 #include "ui/settings_dialog.h"
+#include "ui_stall.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -87,20 +88,6 @@ QString copyTinyBin(const QString& dir) {
     return QString::fromStdString(d.string());
 }
 
-/** Longest gap between ticks of a 10 ms timer while `until` is false: how long the UI thread was blocked. */
-qint64 longestUiStall(const std::function<bool()>& until, int timeoutMs) {
-    QElapsedTimer clock, since;
-    clock.start();
-    since.start();
-    qint64 worst = 0;
-    QTimer tick;
-    tick.setInterval(10);
-    QObject::connect(&tick, &QTimer::timeout, [&] { worst = std::max(worst, since.restart()); });
-    tick.start();
-    while (!until() && clock.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return worst;
-}
 } // namespace
 
 class TestBackgroundJobs : public QObject {

@@ -7,6 +7,7 @@
 #include "ui/project_document.h"
 #include "ui/subject_panel.h"
 #include "ui/thumbnail_loader.h"
+#include "ui_stall.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -24,21 +25,6 @@ using namespace mb::ui;
 namespace {
 const QString kToy = QStringLiteral(MB_TEST_DATA "/images/toy.png");
 const QString kToyMask = QStringLiteral(MB_TEST_DATA "/images/toy_mask.png");
-
-/** Longest gap between ticks of a 10 ms timer until `done` (or the timeout): how long the UI was blocked. */
-qint64 longestUiStall(const std::function<bool()>& done, int timeoutMs) {
-    QElapsedTimer clock, since;
-    clock.start();
-    since.start();
-    qint64 worst = 0;
-    QTimer tick;
-    tick.setInterval(10);
-    QObject::connect(&tick, &QTimer::timeout, [&] { worst = std::max(worst, since.restart()); });
-    tick.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return worst;
-}
 
 /** The average colour of an icon's pixmap. */
 QColor averageColour(const QIcon& icon) {
