@@ -344,6 +344,7 @@ void MainWindow::createDocks() {
     farmDock->setWidget(m_farmPanel);
     addDockWidget(Qt::BottomDockWidgetArea, farmDock);
     tabifyDockWidget(jobsDock, farmDock);
+    curvesDock->raise(); // the curves are what a new window shows in that area, not an empty job list
     connect(m_farmPanel, &FarmJobsPanel::submissionQueued, this, [farmDock] { farmDock->show(); });
     m_farmPanel->restoreJobs();
 
