@@ -2,14 +2,54 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
-    <name>Autosaver</name>
+    <name>ModelConversion</name>
+    <message>
+        <source>Convert the model to safetensors?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model in %1 keeps its weights only as PyTorch .bin files (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Converting them once to safetensors makes every render and fine-tuning load the model faster (the weights are mapped, not unpickled), and safetensors files cannot carry code the way pickle files can.
+
+The converted copy goes to %1; the original folder stays as it is. The conversion runs in the background (Jobs dock) and can be cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Convert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>MotionBooth Studio editor</source>
+        <translation>MotionBooth-Studio-Editor</translation>
+    </message>
+    <message>
+        <source>Render the main window to a PNG file and exit.</source>
+        <translation>Das Hauptfenster als PNG-Datei speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>Project file to open.</source>
+        <translation>Zu öffnende Projektdatei.</translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::Autosaver</name>
     <message>
         <source>Autosave failed: %1</source>
         <translation>Automatisches Speichern fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
-    <name>CurvesPanel</name>
+    <name>mb::ui::CurvesPanel</name>
     <message>
         <source>Curves</source>
         <translation>Kurven</translation>
@@ -56,7 +96,7 @@
     </message>
 </context>
 <context>
-    <name>ExportDialog</name>
+    <name>mb::ui::ExportDialog</name>
     <message>
         <source>Export Animatic</source>
         <translation>Animatic exportieren</translation>
@@ -170,7 +210,7 @@
     </message>
 </context>
 <context>
-    <name>ExportJob</name>
+    <name>mb::ui::ExportJob</name>
     <message>
         <source>No output path chosen</source>
         <translation>Kein Ausgabepfad gewählt</translation>
@@ -181,7 +221,454 @@
     </message>
 </context>
 <context>
-    <name>JobQueue</name>
+    <name>mb::ui::FarmDialog</name>
+    <message>
+        <source>Seeds: give non-negative whole numbers separated by commas, e.g. 1,2,5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variations: at least one take.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time limit: use Slurm&apos;s format, e.g. 30, 01:30:00 or 1-00:00:00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory: a number with an optional unit K, M, G or T, e.g. 8G.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPUs per task must be at least 1 and GPUs per task not negative.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a job folder: the cluster&apos;s nodes must be able to reach it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render on Farm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Renders one take per seed as a Slurm job array. The project and its assets are copied into the job folder; the nodes need motionbooth-cli and the models at the same paths (shared storage).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Variations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Takes with consecutive seeds, from the shot&apos;s seed on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Seeds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1,2,5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which shots to render (this project has one: &quot;all&quot; or 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;hots:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cluster default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Partition:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. 01:00:00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Time limit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. 16G</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Memory per task:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;CPUs per task:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;GPUs per task:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Job folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. --model /shared/models/zeroscope --steps 25</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Further options of motionbooth-cli farm submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xtra options:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dry run: only write the job folder and its sbatch script</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Write Job Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::FarmJobMonitor</name>
+    <message>
+        <source>The farm status is not JSON (%1 at offset %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The farm status has no &quot;tasks&quot; list or &quot;finished&quot; flag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A task of the farm status has no index or state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The output of farm collect is not the expected JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A take in the output of farm collect has no video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>task %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>motionbooth-cli did not answer within %1 s (is the Slurm controller reachable?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>motionbooth-cli exited with code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>motionbooth-cli was not found (set MB_CLI or install it next to the editor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the farm job&apos;s status: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resubmit failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Collect failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) verified</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not collected:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::FarmJobsPanel</name>
+    <message>
+        <source>Render on &amp;Farm…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render takes as a Slurm job array on a cluster (motionbooth-cli farm submit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Farm job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished">Fortschritt</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render on Farm…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Abbrechen</translation>
+    </message>
+    <message>
+        <source>Resubmit Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Collect Takes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the job&apos;s Slurm jobs (farm cancel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit the failed or missing takes again (farm resubmit --failed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify the finished takes and add them to the Takes panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop watching this job; its folder stays on disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>motionbooth-cli was not found: farm rendering needs it (set MB_CLI or install it next to the editor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot render on the farm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the project first: the farm job freezes a copy of the saved project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Farm job folder (dry run): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Farm submit: %n take(s) of %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Farm submission failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote the job folder %1 (not submitted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the first status…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n failed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n running</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n pending</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (fine-tune: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watching: the status is read every %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Task %1 (seed %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, exit code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, take does not match its sidecar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This farm job belongs to %1: open that project to collect its takes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) added to the Takes panel</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n already listed)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not collected:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add farm take (seed %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::InProcessJob</name>
+    <message>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rendered seed %1 with %2 in %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trained %1 for %2 steps in %3 s, final loss %4: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n weight file(s) converted into %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::JobLauncher</name>
+    <message>
+        <source>The model was converted to safetensors: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use converted model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the converted model %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to fine-tune</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tuning learns the subjects marked &quot;Learn from the photos&quot; from their photos. Add photos to such a subject first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the project first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tuning reads the saved project and writes its checkpoint next to the project file: save the project first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tuning finished, but</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use fine-tuned checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set identifier of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tuned checkpoint set: later renders use %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::JobQueue</name>
     <message>
         <source>Job</source>
         <translation>Auftrag</translation>
@@ -220,7 +707,7 @@
     </message>
 </context>
 <context>
-    <name>JobsDock</name>
+    <name>mb::ui::JobsDock</name>
     <message>
         <source>Job queue</source>
         <translation>Auftragswarteschlange</translation>
@@ -263,7 +750,7 @@
     </message>
 </context>
 <context>
-    <name>LossPlot</name>
+    <name>mb::ui::LossPlot</name>
     <message>
         <source>Training losses</source>
         <translation>Trainingsverluste</translation>
@@ -278,7 +765,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>mb::ui::MainWindow</name>
     <message>
         <source>Autosaved at %1</source>
         <translation>Automatisch gespeichert um %1</translation>
@@ -787,9 +1274,37 @@ Wiederherstellen?</translation>
         <source>Background jobs are still running. Cancel them and quit?</source>
         <translation>Hintergrundaufträge laufen noch. Abbrechen und beenden?</translation>
     </message>
+    <message>
+        <source>&amp;Fine-tune Subjects…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Learn the subjects from their photos (MotionBooth subject learning); later renders use the checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Farm Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save before fine-tuning?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tuning reads the saved project and writes its checkpoint next to it. Save %1 now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tune Subjects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training steps (the reference trains 300):</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
-    <name>MaskEditor</name>
+    <name>mb::ui::MaskEditor</name>
     <message>
         <source>Mask editor</source>
         <translation>Masken-Editor</translation>
@@ -800,7 +1315,7 @@ Wiederherstellen?</translation>
     </message>
 </context>
 <context>
-    <name>MemoryStatusLabel</name>
+    <name>mb::ui::MemoryStatusLabel</name>
     <message>
         <source>Memory used by MotionBooth Studio / memory still available on this machine</source>
         <translation>Von MotionBooth Studio belegter Speicher / auf diesem Rechner noch verfügbarer Speicher</translation>
@@ -815,7 +1330,7 @@ Wiederherstellen?</translation>
     </message>
 </context>
 <context>
-    <name>PreviewWidget</name>
+    <name>mb::ui::PreviewWidget</name>
     <message>
         <source>Animatic preview</source>
         <translation>Animatic-Vorschau</translation>
@@ -842,7 +1357,7 @@ Wiederherstellen?</translation>
     </message>
 </context>
 <context>
-    <name>ProcessJob</name>
+    <name>mb::ui::ProcessJob</name>
     <message>
         <source>motionbooth-cli was not found next to the editor or on the PATH (set MB_CLI to its path).</source>
         <translation>motionbooth-cli wurde weder neben dem Editor noch im PATH gefunden (MB_CLI auf seinen Pfad setzen).</translation>
@@ -883,16 +1398,20 @@ Wiederherstellen?</translation>
         <source>Fine-tune subject: %1</source>
         <translation>Motiv feinabstimmen: %1</translation>
     </message>
+    <message>
+        <source>Convert to safetensors: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
-    <name>ProjectDocument</name>
+    <name>mb::ui::ProjectDocument</name>
     <message>
         <source>Untitled</source>
         <translation>Unbenannt</translation>
     </message>
 </context>
 <context>
-    <name>SettingsDialog</name>
+    <name>mb::ui::SettingsDialog</name>
     <message>
         <source>Preferences</source>
         <translation>Einstellungen</translation>
@@ -957,9 +1476,25 @@ Wiederherstellen?</translation>
         <source>The language changes at the next start.</source>
         <translation>Die Sprache wechselt beim nächsten Start.</translation>
     </message>
+    <message>
+        <source>In a separate process (safer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inside the editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Renders and fine-tuning run as a separate motionbooth-cli process by default, so a crash in the model cannot take the editor down. Inside the editor they run on a worker thread and skip starting a process and loading the model in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run renders</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
-    <name>ShotPanel</name>
+    <name>mb::ui::ShotPanel</name>
     <message>
         <source>Shot</source>
         <translation>Einstellung</translation>
@@ -1114,7 +1649,7 @@ Wiederherstellen?</translation>
     </message>
 </context>
 <context>
-    <name>StageView</name>
+    <name>mb::ui::StageView</name>
     <message>
         <source>Stage</source>
         <translation>Bühne</translation>
@@ -1149,7 +1684,7 @@ Wiederherstellen?</translation>
     </message>
 </context>
 <context>
-    <name>SubjectPanel</name>
+    <name>mb::ui::SubjectPanel</name>
     <message>
         <source>Subjects</source>
         <translation>Motive</translation>
@@ -1355,9 +1890,13 @@ Maske: %1</translation>
             <numerusform>%n Fotos: 3–10 werden empfohlen.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
-    <name>TakesPanel</name>
+    <name>mb::ui::TakesPanel</name>
     <message>
         <source>Takes</source>
         <translation>Takes</translation>
@@ -1398,7 +1937,7 @@ Maske: %1</translation>
     </message>
 </context>
 <context>
-    <name>TimelineWidget</name>
+    <name>mb::ui::TimelineWidget</name>
     <message>
         <source>hold</source>
         <translation>halten</translation>
@@ -1494,21 +2033,6 @@ Maske: %1</translation>
     <message>
         <source>Frame %1</source>
         <translation>Bild %1</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>MotionBooth Studio editor</source>
-        <translation>MotionBooth-Studio-Editor</translation>
-    </message>
-    <message>
-        <source>Render the main window to a PNG file and exit.</source>
-        <translation>Das Hauptfenster als PNG-Datei speichern und beenden.</translation>
-    </message>
-    <message>
-        <source>Project file to open.</source>
-        <translation>Zu öffnende Projektdatei.</translation>
     </message>
 </context>
 </TS>
