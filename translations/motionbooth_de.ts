@@ -5,25 +5,27 @@
     <name>ModelConversion</name>
     <message>
         <source>Convert the model to safetensors?</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell in safetensors umwandeln?</translation>
     </message>
     <message>
         <source>The model in %1 keeps its weights only as PyTorch .bin files (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Modell in %1 hat seine Gewichte nur als PyTorch-.bin-Dateien (%2).</translation>
     </message>
     <message>
         <source>Converting them once to safetensors makes every render and fine-tuning load the model faster (the weights are mapped, not unpickled), and safetensors files cannot carry code the way pickle files can.
 
 The converted copy goes to %1; the original folder stays as it is. The conversion runs in the background (Jobs dock) and can be cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einmal in safetensors umgewandelt, lädt jedes Rendern und Feintuning das Modell schneller (die Gewichte werden eingeblendet statt entpickelt), und safetensors-Dateien können keinen Code enthalten, wie es Pickle-Dateien können.
+
+Die umgewandelte Kopie kommt nach %1; der ursprüngliche Ordner bleibt unverändert. Die Umwandlung läuft im Hintergrund (Aufträge) und lässt sich abbrechen.</translation>
     </message>
     <message>
         <source>Convert</source>
-        <translation type="unfinished"></translation>
+        <translation>Umwandeln</translation>
     </message>
     <message>
         <source>Not Now</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht jetzt</translation>
     </message>
 </context>
 <context>
@@ -224,399 +226,399 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <name>mb::ui::FarmDialog</name>
     <message>
         <source>Seeds: give non-negative whole numbers separated by commas, e.g. 1,2,5.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seeds: nicht negative ganze Zahlen, durch Kommas getrennt, z. B. 1,2,5.</translation>
     </message>
     <message>
         <source>Variations: at least one take.</source>
-        <translation type="unfinished"></translation>
+        <translation>Varianten: mindestens ein Take.</translation>
     </message>
     <message>
         <source>Time limit: use Slurm&apos;s format, e.g. 30, 01:30:00 or 1-00:00:00.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitlimit: im Slurm-Format, z. B. 30, 01:30:00 oder 1-00:00:00.</translation>
     </message>
     <message>
         <source>Memory: a number with an optional unit K, M, G or T, e.g. 8G.</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher: eine Zahl mit optionaler Einheit K, M, G oder T, z. B. 8G.</translation>
     </message>
     <message>
         <source>CPUs per task must be at least 1 and GPUs per task not negative.</source>
-        <translation type="unfinished"></translation>
+        <translation>CPUs pro Task müssen mindestens 1 sein, GPUs pro Task nicht negativ.</translation>
     </message>
     <message>
         <source>Choose a job folder: the cluster&apos;s nodes must be able to reach it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Auftragsordner: Die Knoten des Clusters müssen ihn erreichen können.</translation>
     </message>
     <message>
         <source>Render on Farm</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf der Farm rendern</translation>
     </message>
     <message>
         <source>Renders one take per seed as a Slurm job array. The project and its assets are copied into the job folder; the nodes need motionbooth-cli and the models at the same paths (shared storage).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendert einen Take pro Seed als Slurm-Job-Array. Projekt und Dateien werden in den Auftragsordner kopiert; die Knoten brauchen motionbooth-cli und die Modelle unter denselben Pfaden (gemeinsamer Speicher).</translation>
     </message>
     <message>
         <source>&amp;Variations</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Varianten</translation>
     </message>
     <message>
         <source>Takes with consecutive seeds, from the shot&apos;s seed on</source>
-        <translation type="unfinished"></translation>
+        <translation>Takes mit aufeinanderfolgenden Seeds ab dem Seed der Einstellung</translation>
     </message>
     <message>
         <source>&amp;Seeds</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Seeds</translation>
     </message>
     <message>
         <source>1,2,5</source>
-        <translation type="unfinished"></translation>
+        <translation>1,2,5</translation>
     </message>
     <message>
         <source>Which shots to render (this project has one: &quot;all&quot; or 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>Welche Einstellungen gerendert werden (dieses Projekt hat eine: &quot;all&quot; oder 0)</translation>
     </message>
     <message>
         <source>S&amp;hots:</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;instellungen:</translation>
     </message>
     <message>
         <source>cluster default</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster-Vorgabe</translation>
     </message>
     <message>
         <source>&amp;Partition:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Partition:</translation>
     </message>
     <message>
         <source>e.g. 01:00:00</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. 01:00:00</translation>
     </message>
     <message>
         <source>&amp;Time limit:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zeitlimit:</translation>
     </message>
     <message>
         <source>e.g. 16G</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. 16G</translation>
     </message>
     <message>
         <source>&amp;Memory per task:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Speicher pro Task:</translation>
     </message>
     <message>
         <source>&amp;CPUs per task:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;CPUs pro Task:</translation>
     </message>
     <message>
         <source>&amp;GPUs per task:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;GPUs pro Task:</translation>
     </message>
     <message>
         <source>&amp;Job folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Auftragsordner:</translation>
     </message>
     <message>
         <source>e.g. --model /shared/models/zeroscope --steps 25</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. --model /shared/models/zeroscope --steps 25</translation>
     </message>
     <message>
         <source>Further options of motionbooth-cli farm submit</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitere Optionen von motionbooth-cli farm submit</translation>
     </message>
     <message>
         <source>E&amp;xtra options:</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitere &amp;Optionen:</translation>
     </message>
     <message>
         <source>&amp;Dry run: only write the job folder and its sbatch script</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Probelauf: nur den Auftragsordner und sein sbatch-Skript schreiben</translation>
     </message>
     <message>
         <source>&amp;Submit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Absenden</translation>
     </message>
     <message>
         <source>&amp;Write Job Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftragsordner &amp;schreiben</translation>
     </message>
 </context>
 <context>
     <name>mb::ui::FarmJobMonitor</name>
     <message>
         <source>The farm status is not JSON (%1 at offset %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Farm-Status ist kein JSON (%1 bei Position %2)</translation>
     </message>
     <message>
         <source>The farm status has no &quot;tasks&quot; list or &quot;finished&quot; flag</source>
-        <translation type="unfinished"></translation>
+        <translation>Dem Farm-Status fehlt die Liste &quot;tasks&quot; oder das Feld &quot;finished&quot;</translation>
     </message>
     <message>
         <source>A task of the farm status has no index or state</source>
-        <translation type="unfinished"></translation>
+        <translation>Einem Task im Farm-Status fehlt Index oder Zustand</translation>
     </message>
     <message>
         <source>The output of farm collect is not the expected JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Ausgabe von farm collect ist nicht das erwartete JSON</translation>
     </message>
     <message>
         <source>A take in the output of farm collect has no video</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Take in der Ausgabe von farm collect hat kein Video</translation>
     </message>
     <message>
         <source>task %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Task %1: %2</translation>
     </message>
     <message>
         <source>motionbooth-cli did not answer within %1 s (is the Slurm controller reachable?)</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli hat nicht innerhalb von %1 s geantwortet (ist der Slurm-Controller erreichbar?)</translation>
     </message>
     <message>
         <source>motionbooth-cli exited with code %1</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli endete mit Code %1</translation>
     </message>
     <message>
         <source>motionbooth-cli was not found (set MB_CLI or install it next to the editor)</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli wurde nicht gefunden (MB_CLI setzen oder neben dem Editor installieren)</translation>
     </message>
     <message>
         <source>Cannot read the farm job&apos;s status: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Status des Farm-Auftrags ist nicht lesbar: %1</translation>
     </message>
     <message>
         <source>Cancel failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Nothing was running</source>
-        <translation type="unfinished"></translation>
+        <translation>Es lief nichts</translation>
     </message>
     <message>
         <source>Resubmit failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneutes Absenden fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Collect failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Einsammeln fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n take(s) verified</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Take geprüft</numerusform>
+            <numerusform>%n Takes geprüft</numerusform>
         </translation>
     </message>
     <message>
         <source>Not collected:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht eingesammelt:</translation>
     </message>
 </context>
 <context>
     <name>mb::ui::FarmJobsPanel</name>
     <message>
         <source>Render on &amp;Farm…</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf der &amp;Farm rendern…</translation>
     </message>
     <message>
         <source>Render takes as a Slurm job array on a cluster (motionbooth-cli farm submit)</source>
-        <translation type="unfinished"></translation>
+        <translation>Takes als Slurm-Job-Array auf einem Cluster rendern (motionbooth-cli farm submit)</translation>
     </message>
     <message>
         <source>Farm job</source>
-        <translation type="unfinished"></translation>
+        <translation>Farm-Auftrag</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished">Fortschritt</translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
         <source>ETA</source>
-        <translation type="unfinished"></translation>
+        <translation>Restzeit</translation>
     </message>
     <message>
         <source>Render on Farm…</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf der Farm rendern…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Resubmit Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagene erneut senden</translation>
     </message>
     <message>
         <source>Collect Takes</source>
-        <translation type="unfinished"></translation>
+        <translation>Takes einsammeln</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Cancel the job&apos;s Slurm jobs (farm cancel)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Slurm-Jobs des Auftrags abbrechen (farm cancel)</translation>
     </message>
     <message>
         <source>Submit the failed or missing takes again (farm resubmit --failed)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagene oder fehlende Takes erneut absenden (farm resubmit --failed)</translation>
     </message>
     <message>
         <source>Verify the finished takes and add them to the Takes panel</source>
-        <translation type="unfinished"></translation>
+        <translation>Die fertigen Takes prüfen und zur Take-Liste hinzufügen</translation>
     </message>
     <message>
         <source>Stop watching this job; its folder stays on disk</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Auftrag nicht mehr beobachten; sein Ordner bleibt erhalten</translation>
     </message>
     <message>
         <source>motionbooth-cli was not found: farm rendering needs it (set MB_CLI or install it next to the editor)</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli wurde nicht gefunden: Das Rendern auf der Farm braucht es (MB_CLI setzen oder neben dem Editor installieren)</translation>
     </message>
     <message>
         <source>Cannot render on the farm</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendern auf der Farm nicht möglich</translation>
     </message>
     <message>
         <source>Save the project first: the farm job freezes a copy of the saved project.</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern Sie das Projekt zuerst: Der Farm-Auftrag friert eine Kopie des gespeicherten Projekts ein.</translation>
     </message>
     <message>
         <source>Farm job folder (dry run): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Farm-Auftragsordner (Probelauf): %1</translation>
     </message>
     <message numerus="yes">
         <source>Farm submit: %n take(s) of %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Farm-Absendung: %n Take von %1</numerusform>
+            <numerusform>Farm-Absendung: %n Takes von %1</numerusform>
         </translation>
     </message>
     <message>
         <source>Farm submission failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Absenden an die Farm fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Wrote the job folder %1 (not submitted).</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftragsordner %1 geschrieben (nicht abgesendet).</translation>
     </message>
     <message>
         <source>Waiting for the first status…</source>
-        <translation type="unfinished"></translation>
+        <translation>Warte auf den ersten Status…</translation>
     </message>
     <message>
         <source>%1 of %2 done</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 fertig</translation>
     </message>
     <message numerus="yes">
         <source>, %n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, %n fehlgeschlagen</numerusform>
+            <numerusform>, %n fehlgeschlagen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>, %n running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, %n läuft</numerusform>
+            <numerusform>, %n laufen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>, %n pending</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, %n wartet</numerusform>
+            <numerusform>, %n warten</numerusform>
         </translation>
     </message>
     <message>
         <source> (fine-tune: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (Feintuning: %1)</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Watching: the status is read every %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Beobachtet: Der Status wird alle %1 s gelesen</translation>
     </message>
     <message>
         <source>Task %1 (seed %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Task %1 (Seed %2)</translation>
     </message>
     <message>
         <source>, exit code %1</source>
-        <translation type="unfinished"></translation>
+        <translation>, Exit-Code %1</translation>
     </message>
     <message>
         <source>, take does not match its sidecar</source>
-        <translation type="unfinished"></translation>
+        <translation>, Take passt nicht zu seiner Begleitdatei</translation>
     </message>
     <message>
         <source>Cannot read</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht lesbar</translation>
     </message>
     <message>
         <source>This farm job belongs to %1: open that project to collect its takes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Farm-Auftrag gehört zu %1: Öffnen Sie dieses Projekt, um seine Takes einzusammeln.</translation>
     </message>
     <message numerus="yes">
         <source>%n take(s) added to the Takes panel</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Take zur Take-Liste hinzugefügt</numerusform>
+            <numerusform>%n Takes zur Take-Liste hinzugefügt</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source> (%n already listed)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> (%n bereits aufgeführt)</numerusform>
+            <numerusform> (%n bereits aufgeführt)</numerusform>
         </translation>
     </message>
     <message>
         <source>Not collected:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht eingesammelt:</translation>
     </message>
     <message>
         <source>Add farm take (seed %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Farm-Take hinzufügen (Seed %1)</translation>
     </message>
 </context>
 <context>
     <name>mb::ui::InProcessJob</name>
     <message>
         <source>unknown error</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Fehler</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">Wird abgebrochen…</translation>
+        <translation>Wird abgebrochen…</translation>
     </message>
     <message>
         <source>%1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>rendered seed %1 with %2 in %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Seed %1 mit %2 in %3 s gerendert</translation>
     </message>
     <message>
         <source>trained %1 for %2 steps in %3 s, final loss %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %3 s %2 Schritte trainiert, letzter Verlust %4: %5</translation>
     </message>
     <message>
         <source>warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n weight file(s) converted into %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Gewichtsdatei nach %1 umgewandelt</numerusform>
+            <numerusform>%n Gewichtsdateien nach %1 umgewandelt</numerusform>
         </translation>
     </message>
 </context>
@@ -624,47 +626,47 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <name>mb::ui::JobLauncher</name>
     <message>
         <source>The model was converted to safetensors: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Modell wurde in safetensors umgewandelt: %1</translation>
     </message>
     <message>
         <source>Use converted model</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgewandeltes Modell verwenden</translation>
     </message>
     <message>
         <source>Using the converted model %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwende das umgewandelte Modell %1</translation>
     </message>
     <message>
         <source>Nothing to fine-tune</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts zum Feintunen</translation>
     </message>
     <message>
         <source>Fine-tuning learns the subjects marked &quot;Learn from the photos&quot; from their photos. Add photos to such a subject first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Feintuning lernt die mit &quot;Aus den Fotos lernen&quot; markierten Motive aus ihren Fotos. Fügen Sie einem solchen Motiv zuerst Fotos hinzu.</translation>
     </message>
     <message>
         <source>Save the project first</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern Sie das Projekt zuerst</translation>
     </message>
     <message>
         <source>Fine-tuning reads the saved project and writes its checkpoint next to the project file: save the project first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Feintuning liest das gespeicherte Projekt und schreibt seinen Checkpoint neben die Projektdatei: Speichern Sie das Projekt zuerst.</translation>
     </message>
     <message>
         <source>Fine-tuning finished, but</source>
-        <translation type="unfinished"></translation>
+        <translation>Feintuning beendet, aber</translation>
     </message>
     <message>
         <source>Use fine-tuned checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Feingetunten Checkpoint verwenden</translation>
     </message>
     <message>
         <source>Set identifier of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kennung von %1 setzen</translation>
     </message>
     <message>
         <source>Fine-tuned checkpoint set: later renders use %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Feingetunter Checkpoint gesetzt: Spätere Renderings verwenden %1</translation>
     </message>
 </context>
 <context>
@@ -1276,31 +1278,31 @@ Wiederherstellen?</translation>
     </message>
     <message>
         <source>&amp;Fine-tune Subjects…</source>
-        <translation type="unfinished"></translation>
+        <translation>Motive &amp;feintunen…</translation>
     </message>
     <message>
         <source>Learn the subjects from their photos (MotionBooth subject learning); later renders use the checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Motive aus ihren Fotos lernen (MotionBooth-Motivlernen); spätere Renderings verwenden den Checkpoint</translation>
     </message>
     <message>
         <source>Farm Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Farm-Aufträge</translation>
     </message>
     <message>
         <source>Save before fine-tuning?</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor dem Feintuning speichern?</translation>
     </message>
     <message>
         <source>Fine-tuning reads the saved project and writes its checkpoint next to it. Save %1 now?</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Feintuning liest das gespeicherte Projekt und schreibt seinen Checkpoint daneben. %1 jetzt speichern?</translation>
     </message>
     <message>
         <source>Fine-tune Subjects</source>
-        <translation type="unfinished"></translation>
+        <translation>Motive feintunen</translation>
     </message>
     <message>
         <source>Training steps (the reference trains 300):</source>
-        <translation type="unfinished"></translation>
+        <translation>Trainingsschritte (die Referenz trainiert 300):</translation>
     </message>
 </context>
 <context>
@@ -1400,7 +1402,7 @@ Wiederherstellen?</translation>
     </message>
     <message>
         <source>Convert to safetensors: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>In safetensors umwandeln: %1</translation>
     </message>
 </context>
 <context>
@@ -1478,19 +1480,19 @@ Wiederherstellen?</translation>
     </message>
     <message>
         <source>In a separate process (safer)</source>
-        <translation type="unfinished"></translation>
+        <translation>In einem eigenen Prozess (sicherer)</translation>
     </message>
     <message>
         <source>Inside the editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Editor</translation>
     </message>
     <message>
         <source>Renders and fine-tuning run as a separate motionbooth-cli process by default, so a crash in the model cannot take the editor down. Inside the editor they run on a worker thread and skip starting a process and loading the model in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendern und Feintuning laufen standardmäßig als eigener motionbooth-cli-Prozess, damit ein Absturz im Modell den Editor nicht mitreißt. Im Editor laufen sie in einem Arbeits-Thread und sparen den Prozessstart und das Laden des Modells darin.</translation>
     </message>
     <message>
         <source>Run renders</source>
-        <translation type="unfinished"></translation>
+        <translation>Renderings ausführen</translation>
     </message>
 </context>
 <context>
@@ -1892,7 +1894,7 @@ Maske: %1</translation>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lade %1…</translation>
     </message>
 </context>
 <context>

@@ -427,7 +427,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished">진행률</translation>
+        <translation>진행률</translation>
     </message>
     <message>
         <source>ETA</source>
@@ -439,7 +439,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">취소</translation>
+        <translation>취소</translation>
     </message>
     <message>
         <source>Resubmit Failed</source>
@@ -586,7 +586,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">취소하는 중…</translation>
+        <translation>취소하는 중…</translation>
     </message>
     <message>
         <source>%1 failed: %2</source>
