@@ -727,8 +727,8 @@ Die umgewandelte Kopie kommt nach %1; der ursprüngliche Ordner bleibt unveränd
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <source>Stop the selected job (it is killed if it does not stop within a few seconds)</source>
-        <translation>Den ausgewählten Auftrag anhalten (er wird beendet, wenn er nicht innerhalb weniger Sekunden stoppt)</translation>
+        <source>Stop the selected job at its next step (a separate process that does not stop within a few seconds is killed)</source>
+        <translation>Den ausgewählten Auftrag beim nächsten Schritt anhalten (ein eigener Prozess, der nicht innerhalb weniger Sekunden stoppt, wird beendet)</translation>
     </message>
     <message>
         <source>Cancel All</source>

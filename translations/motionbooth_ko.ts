@@ -716,8 +716,8 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
         <translation>취소</translation>
     </message>
     <message>
-        <source>Stop the selected job (it is killed if it does not stop within a few seconds)</source>
-        <translation>선택한 작업을 중지합니다 (몇 초 안에 멈추지 않으면 강제 종료됩니다)</translation>
+        <source>Stop the selected job at its next step (a separate process that does not stop within a few seconds is killed)</source>
+        <translation>선택한 작업을 다음 단계에서 중지합니다 (몇 초 안에 멈추지 않는 별도 프로세스는 강제 종료됩니다)</translation>
     </message>
     <message>
         <source>Cancel All</source>

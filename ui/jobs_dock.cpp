@@ -76,8 +76,8 @@ JobsDock::JobsDock(JobQueue* queue, QWidget* parent) : QWidget(parent), m_queue(
     dl->addWidget(m_log, 1);
     auto* buttons = new QHBoxLayout;
     m_cancelButton = new QPushButton(tr("Cancel"), details);
-    m_cancelButton->setToolTip(
-        tr("Stop the selected job (it is killed if it does not stop within a few seconds)"));
+    m_cancelButton->setToolTip(tr("Stop the selected job at its next step (a separate process that does not "
+                                  "stop within a few seconds is killed)"));
     m_cancelAllButton = new QPushButton(tr("Cancel All"), details);
     m_clearButton = new QPushButton(tr("Clear Finished"), details);
     buttons->addWidget(m_cancelButton);
