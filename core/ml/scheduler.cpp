@@ -5,68 +5,47 @@
 
 #include <torch/torch.h>
 
+#include "ml/config_fields.h"
 #include "ml/model_loader.h"
 
 namespace mb::ml {
 
-namespace {
-
-[[noreturn]] void configError(const std::string& source, const std::string& what) {
-    throw std::runtime_error("scheduler config '" + source + "': " + what);
-}
-
-template <typename T>
-T field(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
-    if (!j.contains(name) || j[name].is_null()) {
-        return fallback;
-    }
-    try {
-        return j[name].get<T>();
-    } catch (const nlohmann::json::exception&) {
-        configError(source, std::string("field \"") + name + "\" has the wrong type");
-    }
-}
-
-} // namespace
-
 SchedulerConfig SchedulerConfig::from_json(const nlohmann::json& j, const std::string& source) {
-    if (!j.is_object()) {
-        configError(source, "not a JSON object");
-    }
+    const ConfigFields f(j, "scheduler", source);
     SchedulerConfig c;
-    c.numTrainTimesteps = field<int64_t>(j, "num_train_timesteps", c.numTrainTimesteps, source);
-    c.betaStart = field<double>(j, "beta_start", c.betaStart, source);
-    c.betaEnd = field<double>(j, "beta_end", c.betaEnd, source);
-    c.betaSchedule = field<std::string>(j, "beta_schedule", c.betaSchedule, source);
-    c.setAlphaToOne = field<bool>(j, "set_alpha_to_one", c.setAlphaToOne, source);
-    c.stepsOffset = field<int64_t>(j, "steps_offset", c.stepsOffset, source);
-    c.predictionType = field<std::string>(j, "prediction_type", c.predictionType, source);
-    c.timestepSpacing = field<std::string>(j, "timestep_spacing", c.timestepSpacing, source);
-    c.clipSample = field<bool>(j, "clip_sample", c.clipSample, source);
-    c.clipSampleRange = field<double>(j, "clip_sample_range", c.clipSampleRange, source);
+    c.numTrainTimesteps = f.optional<int64_t>("num_train_timesteps", c.numTrainTimesteps);
+    c.betaStart = f.optional<double>("beta_start", c.betaStart);
+    c.betaEnd = f.optional<double>("beta_end", c.betaEnd);
+    c.betaSchedule = f.optional<std::string>("beta_schedule", c.betaSchedule);
+    c.setAlphaToOne = f.optional<bool>("set_alpha_to_one", c.setAlphaToOne);
+    c.stepsOffset = f.optional<int64_t>("steps_offset", c.stepsOffset);
+    c.predictionType = f.optional<std::string>("prediction_type", c.predictionType);
+    c.timestepSpacing = f.optional<std::string>("timestep_spacing", c.timestepSpacing);
+    c.clipSample = f.optional<bool>("clip_sample", c.clipSample);
+    c.clipSampleRange = f.optional<double>("clip_sample_range", c.clipSampleRange);
 
     if (c.numTrainTimesteps < 1 || c.numTrainTimesteps > 100000) {
-        configError(source, "num_train_timesteps must be in 1..100000");
+        f.fail("num_train_timesteps must be in 1..100000");
     }
     if (c.betaSchedule != "linear" && c.betaSchedule != "scaled_linear" &&
         c.betaSchedule != "squaredcos_cap_v2") {
-        configError(source, "unsupported beta_schedule \"" + c.betaSchedule + "\"");
+        f.fail("unsupported beta_schedule \"" + c.betaSchedule + "\"");
     }
     if (c.predictionType != "epsilon" && c.predictionType != "sample" && c.predictionType != "v_prediction") {
-        configError(source, "unsupported prediction_type \"" + c.predictionType + "\"");
+        f.fail("unsupported prediction_type \"" + c.predictionType + "\"");
     }
     if (c.timestepSpacing != "leading" && c.timestepSpacing != "trailing" &&
         c.timestepSpacing != "linspace") {
-        configError(source, "unsupported timestep_spacing \"" + c.timestepSpacing + "\"");
+        f.fail("unsupported timestep_spacing \"" + c.timestepSpacing + "\"");
     }
-    if (field<bool>(j, "thresholding", false, source)) {
-        configError(source, "thresholding is not supported");
+    if (f.optional<bool>("thresholding", false)) {
+        f.fail("thresholding is not supported");
     }
-    if (field<bool>(j, "rescale_betas_zero_snr", false, source)) {
-        configError(source, "rescale_betas_zero_snr is not supported");
+    if (f.optional<bool>("rescale_betas_zero_snr", false)) {
+        f.fail("rescale_betas_zero_snr is not supported");
     }
     if (j.contains("trained_betas") && !j["trained_betas"].is_null()) {
-        configError(source, "trained_betas is not supported");
+        f.fail("trained_betas is not supported");
     }
     return c;
 }

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "ml/checkpoint.h"
+#include "ml/config_fields.h"
 #include "ml/model_loader.h"
 #include "ml/parallel_ops.h"
 #include "ml/threads.h"
@@ -15,29 +16,6 @@ namespace mb::ml {
 namespace F = torch::nn::functional;
 
 namespace {
-
-[[noreturn]] void configError(const std::string& source, const std::string& what) {
-    throw std::runtime_error("UNet3D config '" + source + "': " + what);
-}
-
-template <typename T> T need(const nlohmann::json& j, const char* name, const std::string& source) {
-    if (!j.contains(name) || j[name].is_null()) {
-        configError(source, std::string("missing field \"") + name + "\"");
-    }
-    try {
-        return j[name].get<T>();
-    } catch (const nlohmann::json::exception&) {
-        configError(source, std::string("field \"") + name + "\" has the wrong type");
-    }
-}
-
-template <typename T>
-T optional(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
-    if (!j.contains(name) || j[name].is_null()) {
-        return fallback;
-    }
-    return need<T>(j, name, source);
-}
 
 std::string shapeText(c10::IntArrayRef s) {
     std::string out = "[";
@@ -52,43 +30,40 @@ std::string shapeText(c10::IntArrayRef s) {
 // ------------------------------------------------------------------------------------------------- config
 
 UNet3DConfig UNet3DConfig::from_json(const nlohmann::json& j, const std::string& source) {
-    if (!j.is_object()) {
-        configError(source, "not a JSON object");
-    }
+    const ConfigFields f(j, "UNet3D", source);
     UNet3DConfig c;
-    c.inChannels = optional<int64_t>(j, "in_channels", 4, source);
-    c.outChannels = optional<int64_t>(j, "out_channels", 4, source);
-    c.blockOutChannels = need<std::vector<int64_t>>(j, "block_out_channels", source);
-    c.downBlockTypes = need<std::vector<std::string>>(j, "down_block_types", source);
-    c.upBlockTypes = need<std::vector<std::string>>(j, "up_block_types", source);
-    c.layersPerBlock = optional<int64_t>(j, "layers_per_block", 2, source);
-    c.crossAttentionDim = optional<int64_t>(j, "cross_attention_dim", 1024, source);
-    c.normNumGroups = optional<int64_t>(j, "norm_num_groups", 32, source);
-    c.normEps = optional<double>(j, "norm_eps", 1e-5, source);
-    c.downsamplePadding = optional<int64_t>(j, "downsample_padding", 1, source);
+    c.inChannels = f.optional<int64_t>("in_channels", 4);
+    c.outChannels = f.optional<int64_t>("out_channels", 4);
+    c.blockOutChannels = f.need<std::vector<int64_t>>("block_out_channels");
+    c.downBlockTypes = f.need<std::vector<std::string>>("down_block_types");
+    c.upBlockTypes = f.need<std::vector<std::string>>("up_block_types");
+    c.layersPerBlock = f.optional<int64_t>("layers_per_block", 2);
+    c.crossAttentionDim = f.optional<int64_t>("cross_attention_dim", 1024);
+    c.normNumGroups = f.optional<int64_t>("norm_num_groups", 32);
+    c.normEps = f.optional<double>("norm_eps", 1e-5);
+    c.downsamplePadding = f.optional<int64_t>("downsample_padding", 1);
 
     const size_t n = c.blockOutChannels.size();
     if (n < 1 || c.downBlockTypes.size() != n || c.upBlockTypes.size() != n) {
-        configError(source,
-                    "block_out_channels, down_block_types and up_block_types must have the same length");
+        f.fail("block_out_channels, down_block_types and up_block_types must have the same length");
     }
     for (int64_t ch : c.blockOutChannels) {
         if (ch < 1) {
-            configError(source, "block_out_channels must be positive");
+            f.fail("block_out_channels must be positive");
         }
     }
     for (const auto& t : c.downBlockTypes) {
         if (t != "CrossAttnDownBlock3D" && t != "DownBlock3D") {
-            configError(source, "unsupported down block type \"" + t + "\"");
+            f.fail("unsupported down block type \"" + t + "\"");
         }
     }
     for (const auto& t : c.upBlockTypes) {
         if (t != "CrossAttnUpBlock3D" && t != "UpBlock3D") {
-            configError(source, "unsupported up block type \"" + t + "\"");
+            f.fail("unsupported up block type \"" + t + "\"");
         }
     }
     if (c.layersPerBlock < 1 || c.inChannels < 1 || c.outChannels < 1 || c.crossAttentionDim < 1) {
-        configError(source, "layers_per_block, in/out_channels and cross_attention_dim must be positive");
+        f.fail("layers_per_block, in/out_channels and cross_attention_dim must be positive");
     }
     // "attention_head_dim" is the per-head width (diffusers passes it on as "num_attention_heads").
     const nlohmann::json& ahd =
@@ -96,32 +71,29 @@ UNet3DConfig UNet3DConfig::from_json(const nlohmann::json& j, const std::string&
     if (ahd.is_number_integer()) {
         c.attentionHeadDim.assign(n, ahd.get<int64_t>());
     } else {
-        configError(source, "attention_head_dim must be one integer (UNet3DConditionModel's transformer_in "
-                            "uses it directly)");
+        f.fail("attention_head_dim must be one integer (UNet3DConditionModel's transformer_in "
+               "uses it directly)");
     }
     if (j.contains("num_attention_heads") && !j["num_attention_heads"].is_null()) {
-        configError(source,
-                    "num_attention_heads is not supported by UNet3DConditionModel (use attention_head_dim)");
+        f.fail("num_attention_heads is not supported by UNet3DConditionModel (use attention_head_dim)");
     }
     if (j.contains("time_cond_proj_dim") && !j["time_cond_proj_dim"].is_null()) {
-        configError(source, "time_cond_proj_dim is not supported");
+        f.fail("time_cond_proj_dim is not supported");
     }
-    if (optional<double>(j, "mid_block_scale_factor", 1.0, source) != 1.0) {
-        configError(source, "mid_block_scale_factor other than 1 is not supported");
+    if (f.optional<double>("mid_block_scale_factor", 1.0) != 1.0) {
+        f.fail("mid_block_scale_factor other than 1 is not supported");
     }
-    if (optional<std::string>(j, "act_fn", "silu", source) != "silu") {
-        configError(source, "act_fn must be \"silu\"");
+    if (f.optional<std::string>("act_fn", "silu") != "silu") {
+        f.fail("act_fn must be \"silu\"");
     }
     for (size_t i = 0; i < n; ++i) {
         if (c.blockOutChannels[i] % c.attentionHeadDim[i] != 0) {
-            configError(source, "block width " + std::to_string(c.blockOutChannels[i]) +
-                                    " is not a multiple of attention_head_dim " +
-                                    std::to_string(c.attentionHeadDim[i]));
+            f.fail("block width " + std::to_string(c.blockOutChannels[i]) +
+                   " is not a multiple of attention_head_dim " + std::to_string(c.attentionHeadDim[i]));
         }
         if (c.blockOutChannels[i] % c.normNumGroups != 0) {
-            configError(source, "block width " + std::to_string(c.blockOutChannels[i]) +
-                                    " is not a multiple of norm_num_groups " +
-                                    std::to_string(c.normNumGroups));
+            f.fail("block width " + std::to_string(c.blockOutChannels[i]) +
+                   " is not a multiple of norm_num_groups " + std::to_string(c.normNumGroups));
         }
     }
     return c;

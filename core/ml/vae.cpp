@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "ml/config_fields.h"
 #include "ml/model_loader.h"
 #include "ml/parallel_ops.h"
 
@@ -13,22 +14,6 @@ namespace mb::ml {
 namespace F = torch::nn::functional;
 
 namespace {
-
-[[noreturn]] void configError(const std::string& source, const std::string& what) {
-    throw std::runtime_error("VAE config '" + source + "': " + what);
-}
-
-template <typename T>
-T field(const nlohmann::json& j, const char* name, T fallback, const std::string& source) {
-    if (!j.contains(name) || j[name].is_null()) {
-        return fallback;
-    }
-    try {
-        return j[name].get<T>();
-    } catch (const nlohmann::json::exception&) {
-        configError(source, std::string("field \"") + name + "\" has the wrong type");
-    }
-}
 
 constexpr double kVaeEps = 1e-6;
 
@@ -43,55 +28,52 @@ torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t k) {
 } // namespace
 
 VaeConfig VaeConfig::from_json(const nlohmann::json& j, const std::string& source) {
-    if (!j.is_object()) {
-        configError(source, "not a JSON object");
-    }
+    const ConfigFields f(j, "VAE", source);
     VaeConfig c;
-    c.inChannels = field<int64_t>(j, "in_channels", c.inChannels, source);
-    c.outChannels = field<int64_t>(j, "out_channels", c.outChannels, source);
-    c.latentChannels = field<int64_t>(j, "latent_channels", c.latentChannels, source);
-    c.blockOutChannels = field<std::vector<int64_t>>(j, "block_out_channels", {64}, source);
-    c.layersPerBlock = field<int64_t>(j, "layers_per_block", 1, source);
-    c.normNumGroups = field<int64_t>(j, "norm_num_groups", 32, source);
-    c.scalingFactor = field<double>(j, "scaling_factor", c.scalingFactor, source);
-    c.useQuantConv = field<bool>(j, "use_quant_conv", true, source);
-    c.usePostQuantConv = field<bool>(j, "use_post_quant_conv", true, source);
-    c.midBlockAttention = field<bool>(j, "mid_block_add_attention", true, source);
-    const auto down = field<std::vector<std::string>>(j, "down_block_types", {}, source);
-    const auto up = field<std::vector<std::string>>(j, "up_block_types", {}, source);
+    c.inChannels = f.optional<int64_t>("in_channels", c.inChannels);
+    c.outChannels = f.optional<int64_t>("out_channels", c.outChannels);
+    c.latentChannels = f.optional<int64_t>("latent_channels", c.latentChannels);
+    c.blockOutChannels = f.optional<std::vector<int64_t>>("block_out_channels", {64});
+    c.layersPerBlock = f.optional<int64_t>("layers_per_block", 1);
+    c.normNumGroups = f.optional<int64_t>("norm_num_groups", 32);
+    c.scalingFactor = f.optional<double>("scaling_factor", c.scalingFactor);
+    c.useQuantConv = f.optional<bool>("use_quant_conv", true);
+    c.usePostQuantConv = f.optional<bool>("use_post_quant_conv", true);
+    c.midBlockAttention = f.optional<bool>("mid_block_add_attention", true);
+    const auto down = f.optional<std::vector<std::string>>("down_block_types", {});
+    const auto up = f.optional<std::vector<std::string>>("up_block_types", {});
     if (c.blockOutChannels.empty() || c.blockOutChannels.size() > 8) {
-        configError(source, "block_out_channels must list 1..8 widths");
+        f.fail("block_out_channels must list 1..8 widths");
     }
     if ((!down.empty() && down.size() != c.blockOutChannels.size()) ||
         (!up.empty() && up.size() != c.blockOutChannels.size())) {
-        configError(source, "down/up_block_types must have one entry per block_out_channels");
+        f.fail("down/up_block_types must have one entry per block_out_channels");
     }
     for (const auto& t : down) {
         if (t != "DownEncoderBlock2D") {
-            configError(source, "unsupported down block type \"" + t + "\"");
+            f.fail("unsupported down block type \"" + t + "\"");
         }
     }
     for (const auto& t : up) {
         if (t != "UpDecoderBlock2D") {
-            configError(source, "unsupported up block type \"" + t + "\"");
+            f.fail("unsupported up block type \"" + t + "\"");
         }
     }
     for (int64_t ch : c.blockOutChannels) {
         if (ch < 1 || c.normNumGroups < 1 || ch % c.normNumGroups != 0) {
-            configError(source, "block width " + std::to_string(ch) +
-                                    " is not a multiple of norm_num_groups " +
-                                    std::to_string(c.normNumGroups));
+            f.fail("block width " + std::to_string(ch) + " is not a multiple of norm_num_groups " +
+                   std::to_string(c.normNumGroups));
         }
     }
     if (c.layersPerBlock < 1 || c.latentChannels < 1 || c.inChannels < 1 || c.outChannels < 1) {
-        configError(source, "layers_per_block and channel counts must be positive");
+        f.fail("layers_per_block and channel counts must be positive");
     }
     if (!(c.scalingFactor > 0)) {
-        configError(source, "scaling_factor must be positive");
+        f.fail("scaling_factor must be positive");
     }
-    const std::string act = field<std::string>(j, "act_fn", "silu", source);
+    const std::string act = f.optional<std::string>("act_fn", "silu");
     if (act != "silu") {
-        configError(source, "act_fn must be \"silu\"");
+        f.fail("act_fn must be \"silu\"");
     }
     return c;
 }
