@@ -1,4 +1,5 @@
 #include "ui/curves_panel.h"
+#include "ui/plot_style.h"
 
 #include "doc/edit_commands.h"
 #include "doc/shot_layout.h"
@@ -53,24 +54,7 @@ CurvesPanel::CurvesPanel(ProjectDocument* document, QWidget* parent) : QWidget(p
     m_plot->setAccessibleName(tr("Curves"));
     layout->addWidget(m_plot);
 
-    const QColor bg = palette().color(QPalette::Base), fg = palette().color(QPalette::Text);
-    m_plot->setBackground(bg);
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->setBasePen(QPen(fg));
-        axis->setTickPen(QPen(fg));
-        axis->setSubTickPen(QPen(fg));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-        axis->grid()->setPen(QPen(QColor(fg.red(), fg.green(), fg.blue(), 40), 1, Qt::DotLine));
-    }
-    m_plot->xAxis->setLabel(tr("Frame"));
-    m_plot->yAxis->setLabel(tr("% of frame"));
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setBrush(QColor(bg.red(), bg.green(), bg.blue(), 200));
-    m_plot->legend->setTextColor(fg);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    m_plot->setInteractions(QCP::iRangeZoom | QCP::iRangeDrag);
+    stylePlot(m_plot, palette(), tr("Frame"), tr("% of frame"));
     m_plot->axisRect()->setRangeZoom(Qt::Vertical);
     m_plot->axisRect()->setRangeDrag(Qt::Vertical);
 
