@@ -1,4 +1,5 @@
 #include "media/gif_export.h"
+#include "media/libav_output.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -22,16 +23,6 @@ namespace fs = std::filesystem;
 namespace mb::media {
 
 namespace {
-
-std::string averr(int code) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-    av_strerror(code, buf, sizeof buf);
-    return buf;
-}
-
-[[noreturn]] void fail(const std::string& file, const std::string& what, int code = 0) {
-    throw std::runtime_error(file + ": " + what + (code ? ": " + averr(code) : std::string()));
-}
 
 /** Packs a BGR colour into one key. */
 inline std::uint32_t colourKey(const cv::Vec3b& c) {
@@ -208,85 +199,48 @@ cv::Mat quantizeToPalette(const cv::Mat& bgr, const std::vector<cv::Vec3b>& pale
     return out;
 }
 
-struct GifEncoder::Impl {
-    std::string target, temp;
+struct GifEncoder::Impl : LibavOutput {
+    Impl() : LibavOutput("GIF encoding failed", "cannot write GIF data (is the disk full?)") {}
     int width = 0, height = 0;
     GifEncodeOptions options;
     std::vector<cv::Mat> frames;
-    AVFormatContext* fmt = nullptr;
-    AVCodecContext* codec = nullptr;
-    AVStream* stream = nullptr;
-    AVFrame* frame = nullptr;
-    AVPacket* packet = nullptr;
-    bool finished = false;
-
-    ~Impl() {
-        av_frame_free(&frame);
-        av_packet_free(&packet);
-        avcodec_free_context(&codec);
-        if (fmt) {
-            if (fmt->pb)
-                avio_closep(&fmt->pb);
-            avformat_free_context(fmt);
-        }
-        if (!finished && !temp.empty())
-            ::unlink(temp.c_str());
-    }
-
-    void encode(AVFrame* f) {
-        int rc = avcodec_send_frame(codec, f);
-        if (rc < 0)
-            fail(target, "GIF encoding failed", rc);
-        while (true) {
-            rc = avcodec_receive_packet(codec, packet);
-            if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-                return;
-            if (rc < 0)
-                fail(target, "GIF encoding failed", rc);
-            av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
-            packet->stream_index = stream->index;
-            rc = av_interleaved_write_frame(fmt, packet);
-            if (rc < 0)
-                fail(target, "cannot write GIF data (is the disk full?)", rc);
-        }
-    }
 };
 
 GifEncoder::GifEncoder(const std::string& path, int width, int height, const GifEncodeOptions& options)
     : m(std::make_unique<Impl>()) {
-    av_log_set_level(AV_LOG_ERROR);
+    quietLibav();
     m->target = path;
     m->width = width;
     m->height = height;
     m->options = options;
     if (width <= 0 || height <= 0 || width > 65535 || height > 65535)
-        fail(path, "a GIF frame must be 1..65535 pixels on each side; got " + std::to_string(width) + "x" +
-                       std::to_string(height));
+        libavFail(path, "a GIF frame must be 1..65535 pixels on each side; got " + std::to_string(width) +
+                            "x" + std::to_string(height));
     if (!(options.fps > 0) || options.fps > 100)
-        fail(path, "GIF frame rate must be within (0, 100] fps");
+        libavFail(path, "GIF frame rate must be within (0, 100] fps");
     const fs::path target(path);
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        fail(path, "the folder " + dir.string() + " does not exist");
+        libavFail(path, "the folder " + dir.string() + " does not exist");
     m->temp = (dir / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
     int rc = avformat_alloc_output_context2(&m->fmt, nullptr, "gif", m->temp.c_str());
     if (rc < 0 || !m->fmt)
-        fail(path, "cannot create a GIF container", rc);
+        libavFail(path, "cannot create a GIF container", rc);
     // Opening the file now reports an unwritable folder before any frame is rendered.
     rc = avio_open(&m->fmt->pb, m->temp.c_str(), AVIO_FLAG_WRITE);
     if (rc < 0)
-        fail(path, "cannot create the file in " + dir.string(), rc);
+        libavFail(path, "cannot create the file in " + dir.string(), rc);
 }
 
 GifEncoder::~GifEncoder() = default;
 
 void GifEncoder::write(const cv::Mat& bgr) {
     if (m->finished)
-        fail(m->target, "write after finish");
+        libavFail(m->target, "write after finish");
     if (bgr.type() != CV_8UC3 || bgr.cols != m->width || bgr.rows != m->height)
-        fail(m->target,
-             "frame must be " + std::to_string(m->width) + "x" + std::to_string(m->height) + " BGR 8-bit");
+        libavFail(m->target, "frame must be " + std::to_string(m->width) + "x" + std::to_string(m->height) +
+                                 " BGR 8-bit");
     m->frames.push_back(bgr.clone());
 }
 
@@ -294,7 +248,7 @@ void GifEncoder::finish(const JobControl& control) {
     if (m->finished)
         return;
     if (m->frames.empty())
-        fail(m->target, "no frames to write");
+        libavFail(m->target, "no frames to write");
     const std::string& path = m->target;
     const long long total = static_cast<long long>(m->frames.size());
     control.report("gif", 0, total, "building the palette");
@@ -303,11 +257,11 @@ void GifEncoder::finish(const JobControl& control) {
 
     const AVCodec* enc = avcodec_find_encoder(AV_CODEC_ID_GIF);
     if (!enc)
-        fail(path, "this FFmpeg has no GIF encoder");
+        libavFail(path, "this FFmpeg has no GIF encoder");
     m->stream = avformat_new_stream(m->fmt, nullptr);
     m->codec = avcodec_alloc_context3(enc);
     if (!m->stream || !m->codec)
-        fail(path, "out of memory");
+        libavFail(path, "out of memory");
     // Hundredths of a second: GIF's own unit, so every frame delay is exact up to its rounding.
     m->codec->time_base = AVRational{1, 100};
     m->codec->width = m->width;
@@ -316,28 +270,28 @@ void GifEncoder::finish(const JobControl& control) {
     m->codec->framerate = av_d2q(m->options.fps, 100000);
     int rc = avcodec_open2(m->codec, enc, nullptr);
     if (rc < 0)
-        fail(path, "cannot open the GIF encoder", rc);
+        libavFail(path, "cannot open the GIF encoder", rc);
     rc = avcodec_parameters_from_context(m->stream->codecpar, m->codec);
     if (rc < 0)
-        fail(path, "cannot set stream parameters", rc);
+        libavFail(path, "cannot set stream parameters", rc);
     m->stream->time_base = m->codec->time_base;
     AVDictionary* mopts = nullptr;
     av_dict_set(&mopts, "loop", "0", 0); // 0 = forever (NETSCAPE2.0 extension)
     rc = avformat_write_header(m->fmt, &mopts);
     av_dict_free(&mopts);
     if (rc < 0)
-        fail(path, "cannot write the GIF header", rc);
+        libavFail(path, "cannot write the GIF header", rc);
 
     m->frame = av_frame_alloc();
     m->packet = av_packet_alloc();
     if (!m->frame || !m->packet)
-        fail(path, "out of memory");
+        libavFail(path, "out of memory");
     m->frame->format = AV_PIX_FMT_PAL8;
     m->frame->width = m->width;
     m->frame->height = m->height;
     rc = av_frame_get_buffer(m->frame, 0);
     if (rc < 0)
-        fail(path, "out of memory", rc);
+        libavFail(path, "out of memory", rc);
     std::array<std::uint32_t, 256> argb{};
     for (size_t i = 0; i < palette.size(); ++i)
         argb[i] = 0xff000000u | std::uint32_t(palette[i][2]) << 16 | std::uint32_t(palette[i][1]) << 8 |
@@ -351,7 +305,7 @@ void GifEncoder::finish(const JobControl& control) {
         const cv::Mat indices = quantizeToPalette(m->frames[size_t(i)], palette, m->options.dither);
         rc = av_frame_make_writable(m->frame);
         if (rc < 0)
-            fail(path, "out of memory", rc);
+            libavFail(path, "out of memory", rc);
         for (int y = 0; y < m->height; ++y)
             std::copy_n(indices.ptr<uchar>(y), m->width,
                         m->frame->data[0] + ptrdiff_t(y) * m->frame->linesize[0]);
@@ -365,18 +319,18 @@ void GifEncoder::finish(const JobControl& control) {
     m->encode(nullptr);
     rc = av_write_trailer(m->fmt);
     if (rc < 0)
-        fail(path, "cannot finish the GIF (is the disk full?)", rc);
+        libavFail(path, "cannot finish the GIF (is the disk full?)", rc);
     // avio_close() does not report earlier write errors (a full disk): ask the context before closing it.
     avio_flush(m->fmt->pb);
     if (m->fmt->pb->error < 0)
-        fail(m->target, "cannot write the GIF (is the disk full?)", m->fmt->pb->error);
+        libavFail(m->target, "cannot write the GIF (is the disk full?)", m->fmt->pb->error);
     rc = avio_closep(&m->fmt->pb);
     if (rc < 0)
-        fail(path, "cannot close the file (is the disk full?)", rc);
+        libavFail(path, "cannot close the file (is the disk full?)", rc);
     std::error_code ec;
     fs::rename(m->temp, m->target, ec);
     if (ec)
-        fail(path, "cannot move the finished GIF into place: " + ec.message());
+        libavFail(path, "cannot move the finished GIF into place: " + ec.message());
     m->finished = true;
 }
 

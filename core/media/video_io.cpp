@@ -1,4 +1,5 @@
 #include "media/video_io.h"
+#include "media/libav_output.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -17,109 +18,50 @@ namespace fs = std::filesystem;
 
 namespace mb::media {
 
-namespace {
-
-std::string averr(int code) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-    av_strerror(code, buf, sizeof buf);
-    return buf;
-}
-
-/** FFmpeg logs to stderr by default; our errors carry the message, so keep the library quiet. */
-void quietFfmpeg() {
-    static const bool once = [] {
-        av_log_set_level(AV_LOG_ERROR);
-        return true;
-    }();
-    (void)once;
-}
-
-[[noreturn]] void fail(const std::string& file, const std::string& what, int code = 0) {
-    throw std::runtime_error(file + ": " + what + (code ? ": " + averr(code) : std::string()));
-}
-
-} // namespace
-
-struct VideoEncoder::Impl {
-    std::string target, temp;
-    int width = 0, height = 0;
-    AVFormatContext* fmt = nullptr;
-    AVCodecContext* codec = nullptr;
-    AVStream* stream = nullptr;
-    AVFrame* frame = nullptr;
-    AVPacket* packet = nullptr;
-    SwsContext* sws = nullptr;
-    int64_t nextPts = 0;
-    bool finished = false;
-    bool headerWritten = false;
-
+struct VideoEncoder::Impl : LibavOutput {
+    Impl() : LibavOutput("encoding failed", "cannot write video data") {}
     ~Impl() {
         if (sws)
             sws_freeContext(sws);
-        av_frame_free(&frame);
-        av_packet_free(&packet);
-        avcodec_free_context(&codec);
-        if (fmt) {
-            if (fmt->pb)
-                avio_closep(&fmt->pb);
-            avformat_free_context(fmt);
-        }
-        if (!finished && !temp.empty())
-            ::unlink(temp.c_str());
     }
-
-    /** Sends `f` (nullptr = flush) and writes every packet the encoder hands back. */
-    void encode(AVFrame* f) {
-        int rc = avcodec_send_frame(codec, f);
-        if (rc < 0)
-            fail(target, "encoding failed", rc);
-        while (true) {
-            rc = avcodec_receive_packet(codec, packet);
-            if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-                return;
-            if (rc < 0)
-                fail(target, "encoding failed", rc);
-            av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
-            packet->stream_index = stream->index;
-            rc = av_interleaved_write_frame(fmt, packet);
-            if (rc < 0)
-                fail(target, "cannot write video data", rc);
-        }
-    }
+    int width = 0, height = 0;
+    SwsContext* sws = nullptr;
+    int64_t nextPts = 0;
+    bool headerWritten = false;
 };
 
 VideoEncoder::VideoEncoder(const std::string& path, int width, int height, const VideoEncodeOptions& options)
     : m(std::make_unique<Impl>()) {
-    quietFfmpeg();
+    quietLibav();
     m->target = path;
     m->width = width;
     m->height = height;
     if (width <= 0 || height <= 0 || width % 2 || height % 2)
-        fail(path, "H.264 yuv420p needs an even, positive frame size; got " + std::to_string(width) + "x" +
-                       std::to_string(height));
+        libavFail(path, "H.264 yuv420p needs an even, positive frame size; got " + std::to_string(width) +
+                            "x" + std::to_string(height));
     if (options.fps <= 0 || options.fps > 240)
-        fail(path, "fps must be within (0, 240]");
+        libavFail(path, "fps must be within (0, 240]");
     if (options.crf < 0 || options.crf > 51)
-        fail(path, "CRF must be within 0..51");
+        libavFail(path, "CRF must be within 0..51");
     fs::path target(path);
     fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        fail(path, "the folder " + dir.string() + " does not exist");
+        libavFail(path, "the folder " + dir.string() + " does not exist");
     m->temp = (dir / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
 
     int rc = avformat_alloc_output_context2(&m->fmt, nullptr, "mp4", m->temp.c_str());
     if (rc < 0 || !m->fmt)
-        fail(path, "cannot create an MP4 container", rc);
+        libavFail(path, "cannot create an MP4 container", rc);
     const AVCodec* enc = avcodec_find_encoder_by_name("libx264");
     if (!enc)
         enc = avcodec_find_encoder(AV_CODEC_ID_H264);
     if (!enc)
-        fail(path, "this FFmpeg has no H.264 encoder (install libavcodec with libx264)");
+        libavFail(path, "this FFmpeg has no H.264 encoder (install libavcodec with libx264)");
     m->stream = avformat_new_stream(m->fmt, nullptr);
     m->codec = avcodec_alloc_context3(enc);
     if (!m->stream || !m->codec)
-        fail(path, "out of memory");
+        libavFail(path, "out of memory");
     const AVRational rate = av_d2q(options.fps, 100000);
     m->codec->width = width;
     m->codec->height = height;
@@ -142,38 +84,38 @@ VideoEncoder::VideoEncoder(const std::string& path, int width, int height, const
     rc = avcodec_open2(m->codec, enc, &copts);
     av_dict_free(&copts);
     if (rc < 0)
-        fail(path, "cannot open the H.264 encoder", rc);
+        libavFail(path, "cannot open the H.264 encoder", rc);
     rc = avcodec_parameters_from_context(m->stream->codecpar, m->codec);
     if (rc < 0)
-        fail(path, "cannot set stream parameters", rc);
+        libavFail(path, "cannot set stream parameters", rc);
     m->stream->time_base = m->codec->time_base;
     m->stream->avg_frame_rate = rate;
 
     rc = avio_open(&m->fmt->pb, m->temp.c_str(), AVIO_FLAG_WRITE);
     if (rc < 0)
-        fail(path, "cannot create the file in " + dir.string(), rc);
+        libavFail(path, "cannot create the file in " + dir.string(), rc);
     AVDictionary* mopts = nullptr;
     av_dict_set(&mopts, "movflags", "+faststart", 0);
     rc = avformat_write_header(m->fmt, &mopts);
     av_dict_free(&mopts);
     if (rc < 0)
-        fail(path, "cannot write the MP4 header", rc);
+        libavFail(path, "cannot write the MP4 header", rc);
     m->headerWritten = true;
 
     m->frame = av_frame_alloc();
     m->packet = av_packet_alloc();
     if (!m->frame || !m->packet)
-        fail(path, "out of memory");
+        libavFail(path, "out of memory");
     m->frame->format = AV_PIX_FMT_YUV420P;
     m->frame->width = width;
     m->frame->height = height;
     rc = av_frame_get_buffer(m->frame, 0);
     if (rc < 0)
-        fail(path, "out of memory", rc);
+        libavFail(path, "out of memory", rc);
     m->sws = sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, AV_PIX_FMT_YUV420P,
                             SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr);
     if (!m->sws)
-        fail(path, "cannot create the colour converter");
+        libavFail(path, "cannot create the colour converter");
     // BT.709 limited range, matching the stream's tags.
     const int* coefs = sws_getCoefficients(SWS_CS_ITU709);
     sws_setColorspaceDetails(m->sws, coefs, 1, coefs, 0, 0, 1 << 16, 1 << 16);
@@ -183,13 +125,13 @@ VideoEncoder::~VideoEncoder() = default;
 
 void VideoEncoder::write(const cv::Mat& bgr) {
     if (m->finished)
-        fail(m->target, "write after finish");
+        libavFail(m->target, "write after finish");
     if (bgr.type() != CV_8UC3 || bgr.cols != m->width || bgr.rows != m->height)
-        fail(m->target,
-             "frame must be " + std::to_string(m->width) + "x" + std::to_string(m->height) + " BGR 8-bit");
+        libavFail(m->target, "frame must be " + std::to_string(m->width) + "x" + std::to_string(m->height) +
+                                 " BGR 8-bit");
     int rc = av_frame_make_writable(m->frame);
     if (rc < 0)
-        fail(m->target, "out of memory", rc);
+        libavFail(m->target, "out of memory", rc);
     cv::Mat src = bgr.isContinuous() ? bgr : bgr.clone();
     const uint8_t* srcData[1] = {src.data};
     const int srcStride[1] = {int(src.step[0])};
@@ -204,14 +146,14 @@ void VideoEncoder::finish() {
     m->encode(nullptr);
     int rc = av_write_trailer(m->fmt);
     if (rc < 0)
-        fail(m->target, "cannot finish the MP4", rc);
+        libavFail(m->target, "cannot finish the MP4", rc);
     rc = avio_closep(&m->fmt->pb);
     if (rc < 0)
-        fail(m->target, "cannot close the file", rc);
+        libavFail(m->target, "cannot close the file", rc);
     std::error_code ec;
     fs::rename(m->temp, m->target, ec);
     if (ec)
-        fail(m->target, "cannot move the finished video into place: " + ec.message());
+        libavFail(m->target, "cannot move the finished video into place: " + ec.message());
     m->finished = true;
 }
 
@@ -220,11 +162,11 @@ int VideoEncoder::framesWritten() const {
 }
 
 std::vector<cv::Mat> decodeVideo(const std::string& path, VideoInfo* info) {
-    quietFfmpeg();
+    quietLibav();
     AVFormatContext* fmt = nullptr;
     int rc = avformat_open_input(&fmt, path.c_str(), nullptr, nullptr);
     if (rc < 0)
-        fail(path, "cannot open the video", rc);
+        libavFail(path, "cannot open the video", rc);
     struct Guard {
         AVFormatContext*& fmt;
         AVCodecContext* codec = nullptr;
@@ -241,18 +183,18 @@ std::vector<cv::Mat> decodeVideo(const std::string& path, VideoInfo* info) {
     } g{fmt};
     rc = avformat_find_stream_info(fmt, nullptr);
     if (rc < 0)
-        fail(path, "cannot read the stream information", rc);
+        libavFail(path, "cannot read the stream information", rc);
     const AVCodec* dec = nullptr;
     int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &dec, 0);
     if (si < 0 || !dec)
-        fail(path, "no decodable video stream");
+        libavFail(path, "no decodable video stream");
     AVStream* st = fmt->streams[si];
     g.codec = avcodec_alloc_context3(dec);
     avcodec_parameters_to_context(g.codec, st->codecpar);
     g.codec->thread_count = 1;
     rc = avcodec_open2(g.codec, dec, nullptr);
     if (rc < 0)
-        fail(path, "cannot open the decoder", rc);
+        libavFail(path, "cannot open the decoder", rc);
     g.frame = av_frame_alloc();
     g.packet = av_packet_alloc();
     std::vector<cv::Mat> frames;
@@ -262,13 +204,13 @@ std::vector<cv::Mat> decodeVideo(const std::string& path, VideoInfo* info) {
             if (r == AVERROR(EAGAIN) || r == AVERROR_EOF)
                 return;
             if (r < 0)
-                fail(path, "decoding failed", r);
+                libavFail(path, "decoding failed", r);
             if (!g.sws)
                 g.sws = sws_getContext(g.frame->width, g.frame->height, AVPixelFormat(g.frame->format),
                                        g.frame->width, g.frame->height, AV_PIX_FMT_BGR24,
                                        SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr, nullptr);
             if (!g.sws)
-                fail(path, "cannot convert the video's pixel format");
+                libavFail(path, "cannot convert the video's pixel format");
             if (frames.empty()) {
                 // Honour the stream's colour matrix and range (our own MP4s are BT.709 limited range).
                 const int cs = g.frame->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_DEFAULT;
@@ -288,14 +230,14 @@ std::vector<cv::Mat> decodeVideo(const std::string& path, VideoInfo* info) {
             int r = avcodec_send_packet(g.codec, g.packet);
             if (r < 0 && r != AVERROR(EAGAIN)) {
                 av_packet_unref(g.packet);
-                fail(path, "corrupt video data", r);
+                libavFail(path, "corrupt video data", r);
             }
             drain();
         }
         av_packet_unref(g.packet);
     }
     if (rc != AVERROR_EOF)
-        fail(path, "read error", rc);
+        libavFail(path, "read error", rc);
     avcodec_send_packet(g.codec, nullptr);
     drain();
     if (info) {
