@@ -5,7 +5,7 @@
     <name>ModelConversion</name>
     <message>
         <source>Convert the model to safetensors?</source>
-        <translation type="unfinished"></translation>
+        <translation>모델을 safetensors로 변환할까요?</translation>
     </message>
     <message>
         <source>The model in %1 keeps its weights only as PyTorch .bin files (%2).</source>
@@ -19,11 +19,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Convert</source>
-        <translation type="unfinished"></translation>
+        <translation>변환</translation>
     </message>
     <message>
         <source>Not Now</source>
-        <translation type="unfinished"></translation>
+        <translation>나중에</translation>
     </message>
 </context>
 <context>
@@ -247,7 +247,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Render on Farm</source>
-        <translation type="unfinished"></translation>
+        <translation>팜에서 렌더</translation>
     </message>
     <message>
         <source>Renders one take per seed as a Slurm job array. The project and its assets are copied into the job folder; the nodes need motionbooth-cli and the models at the same paths (shared storage).</source>
@@ -255,7 +255,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>&amp;Variations</source>
-        <translation type="unfinished"></translation>
+        <translation>변형(&amp;V)</translation>
     </message>
     <message>
         <source>Takes with consecutive seeds, from the shot&apos;s seed on</source>
@@ -263,7 +263,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>&amp;Seeds</source>
-        <translation type="unfinished"></translation>
+        <translation>시드(&amp;S)</translation>
     </message>
     <message>
         <source>1,2,5</source>
@@ -275,15 +275,15 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>S&amp;hots:</source>
-        <translation type="unfinished"></translation>
+        <translation>샷(&amp;H):</translation>
     </message>
     <message>
         <source>cluster default</source>
-        <translation type="unfinished"></translation>
+        <translation>클러스터 기본값</translation>
     </message>
     <message>
         <source>&amp;Partition:</source>
-        <translation type="unfinished"></translation>
+        <translation>파티션(&amp;P):</translation>
     </message>
     <message>
         <source>e.g. 01:00:00</source>
@@ -291,7 +291,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>&amp;Time limit:</source>
-        <translation type="unfinished"></translation>
+        <translation>시간 제한(&amp;T):</translation>
     </message>
     <message>
         <source>e.g. 16G</source>
@@ -299,19 +299,19 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>&amp;Memory per task:</source>
-        <translation type="unfinished"></translation>
+        <translation>작업당 메모리(&amp;M):</translation>
     </message>
     <message>
         <source>&amp;CPUs per task:</source>
-        <translation type="unfinished"></translation>
+        <translation>작업당 CPU(&amp;C):</translation>
     </message>
     <message>
         <source>&amp;GPUs per task:</source>
-        <translation type="unfinished"></translation>
+        <translation>작업당 GPU(&amp;G):</translation>
     </message>
     <message>
         <source>&amp;Job folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>작업 폴더(&amp;J):</translation>
     </message>
     <message>
         <source>e.g. --model /shared/models/zeroscope --steps 25</source>
@@ -323,19 +323,19 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>E&amp;xtra options:</source>
-        <translation type="unfinished"></translation>
+        <translation>추가 옵션(&amp;X):</translation>
     </message>
     <message>
         <source>&amp;Dry run: only write the job folder and its sbatch script</source>
-        <translation type="unfinished"></translation>
+        <translation>시험 실행(&amp;D): 작업 폴더와 sbatch 스크립트만 작성</translation>
     </message>
     <message>
         <source>&amp;Submit</source>
-        <translation type="unfinished"></translation>
+        <translation>제출(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Write Job Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>작업 폴더 쓰기(&amp;W)</translation>
     </message>
 </context>
 <context>
@@ -411,7 +411,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <name>mb::ui::FarmJobsPanel</name>
     <message>
         <source>Render on &amp;Farm…</source>
-        <translation type="unfinished"></translation>
+        <translation>팜에서 렌더(&amp;F)…</translation>
     </message>
     <message>
         <source>Render takes as a Slurm job array on a cluster (motionbooth-cli farm submit)</source>
@@ -419,11 +419,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Farm job</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 작업</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>상태</translation>
     </message>
     <message>
         <source>Progress</source>
@@ -431,11 +431,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>ETA</source>
-        <translation type="unfinished"></translation>
+        <translation>남은 시간</translation>
     </message>
     <message>
         <source>Render on Farm…</source>
-        <translation type="unfinished"></translation>
+        <translation>팜에서 렌더…</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -443,15 +443,15 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Resubmit Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>실패한 작업 다시 제출</translation>
     </message>
     <message>
         <source>Collect Takes</source>
-        <translation type="unfinished"></translation>
+        <translation>테이크 수집</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>제거</translation>
     </message>
     <message>
         <source>Cancel the job&apos;s Slurm jobs (farm cancel)</source>
@@ -475,7 +475,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Cannot render on the farm</source>
-        <translation type="unfinished"></translation>
+        <translation>팜에서 렌더할 수 없습니다</translation>
     </message>
     <message>
         <source>Save the project first: the farm job freezes a copy of the saved project.</source>
@@ -501,11 +501,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Waiting for the first status…</source>
-        <translation type="unfinished"></translation>
+        <translation>첫 상태를 기다리는 중…</translation>
     </message>
     <message>
         <source>%1 of %2 done</source>
-        <translation type="unfinished"></translation>
+        <translation>%2개 중 %1개 완료</translation>
     </message>
     <message numerus="yes">
         <source>, %n failed</source>
@@ -531,7 +531,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>완료</translation>
     </message>
     <message>
         <source>Watching: the status is read every %1 s</source>
@@ -539,7 +539,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Task %1 (seed %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>작업 %1 (시드 %2)</translation>
     </message>
     <message>
         <source>, exit code %1</source>
@@ -582,7 +582,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <name>mb::ui::InProcessJob</name>
     <message>
         <source>unknown error</source>
-        <translation type="unfinished"></translation>
+        <translation>알 수 없는 오류</translation>
     </message>
     <message>
         <source>Cancelling…</source>
@@ -590,7 +590,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>%1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 실패: %2</translation>
     </message>
     <message>
         <source>rendered seed %1 with %2 in %3 s</source>
@@ -602,7 +602,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>경고: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n weight file(s) converted into %1</source>
@@ -619,7 +619,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Use converted model</source>
-        <translation type="unfinished"></translation>
+        <translation>변환된 모델 사용</translation>
     </message>
     <message>
         <source>Using the converted model %1</source>
@@ -627,7 +627,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Nothing to fine-tune</source>
-        <translation type="unfinished"></translation>
+        <translation>파인튜닝할 것이 없습니다</translation>
     </message>
     <message>
         <source>Fine-tuning learns the subjects marked &quot;Learn from the photos&quot; from their photos. Add photos to such a subject first.</source>
@@ -635,7 +635,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Save the project first</source>
-        <translation type="unfinished"></translation>
+        <translation>먼저 프로젝트를 저장하세요</translation>
     </message>
     <message>
         <source>Fine-tuning reads the saved project and writes its checkpoint next to the project file: save the project first.</source>
@@ -647,7 +647,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Use fine-tuned checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>파인튜닝한 체크포인트 사용</translation>
     </message>
     <message>
         <source>Set identifier of %1</source>
@@ -1267,7 +1267,7 @@ Recover it?</source>
     </message>
     <message>
         <source>&amp;Fine-tune Subjects…</source>
-        <translation type="unfinished"></translation>
+        <translation>피사체 파인튜닝(&amp;F)…</translation>
     </message>
     <message>
         <source>Learn the subjects from their photos (MotionBooth subject learning); later renders use the checkpoint</source>
@@ -1275,11 +1275,11 @@ Recover it?</source>
     </message>
     <message>
         <source>Farm Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 작업</translation>
     </message>
     <message>
         <source>Save before fine-tuning?</source>
-        <translation type="unfinished"></translation>
+        <translation>파인튜닝 전에 저장할까요?</translation>
     </message>
     <message>
         <source>Fine-tuning reads the saved project and writes its checkpoint next to it. Save %1 now?</source>
@@ -1287,11 +1287,11 @@ Recover it?</source>
     </message>
     <message>
         <source>Fine-tune Subjects</source>
-        <translation type="unfinished"></translation>
+        <translation>피사체 파인튜닝</translation>
     </message>
     <message>
         <source>Training steps (the reference trains 300):</source>
-        <translation type="unfinished"></translation>
+        <translation>학습 단계 수 (참조 구현은 300):</translation>
     </message>
 </context>
 <context>
@@ -1469,11 +1469,11 @@ Recover it?</source>
     </message>
     <message>
         <source>In a separate process (safer)</source>
-        <translation type="unfinished"></translation>
+        <translation>별도 프로세스에서 (더 안전)</translation>
     </message>
     <message>
         <source>Inside the editor</source>
-        <translation type="unfinished"></translation>
+        <translation>편집기 안에서</translation>
     </message>
     <message>
         <source>Renders and fine-tuning run as a separate motionbooth-cli process by default, so a crash in the model cannot take the editor down. Inside the editor they run on a worker thread and skip starting a process and loading the model in it.</source>
@@ -1481,7 +1481,7 @@ Recover it?</source>
     </message>
     <message>
         <source>Run renders</source>
-        <translation type="unfinished"></translation>
+        <translation>렌더 실행 방식</translation>
     </message>
 </context>
 <context>
@@ -1880,7 +1880,7 @@ Mask: %1</source>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 불러오는 중…</translation>
     </message>
 </context>
 <context>
