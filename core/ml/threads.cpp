@@ -42,6 +42,12 @@ using GetThreadsFn = int (*)();
 using GetConfigFn = char* (*)();
 using GetCoreFn = char* (*)();
 
+/** OpenBLAS's pool-size setter, looked up once (null without OpenBLAS). */
+SetThreadsFn openblasSetThreads() {
+    static const auto set = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"));
+    return set;
+}
+
 } // namespace
 
 bool openmp_wait_is_passive() {
@@ -78,7 +84,7 @@ ThreadConfig configure_threads(int n, int blasThreads) {
     if (auto ompSet = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("omp_set_num_threads"))) {
         ompSet(n);
     }
-    if (auto blasSet = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"))) {
+    if (auto blasSet = openblasSetThreads()) {
         blasSet(blasThreads > 0 ? blasThreads : n);
     }
     return current_threads();
@@ -86,7 +92,7 @@ ThreadConfig configure_threads(int n, int blasThreads) {
 
 BlasThreadsScope::BlasThreadsScope(int n) {
     const ThreadConfig c = current_threads();
-    static const auto set = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"));
+    const SetThreadsFn set = openblasSetThreads();
     if (set && c.blasThreads > 0 && c.blasThreads != n) {
         m_previous = c.blasThreads;
         set(n);
@@ -94,7 +100,7 @@ BlasThreadsScope::BlasThreadsScope(int n) {
 }
 
 BlasThreadsScope::~BlasThreadsScope() {
-    static const auto set = reinterpret_cast<SetThreadsFn>(findLoadedSymbol("openblas_set_num_threads"));
+    const SetThreadsFn set = openblasSetThreads();
     if (set && m_previous > 0) {
         set(m_previous);
     }

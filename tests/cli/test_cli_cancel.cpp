@@ -96,14 +96,29 @@ struct Child {
     }
 };
 
+/** A tiny-model render of the demo with enough steps that it is still denoising when a signal comes, writing
+ *  into a fresh folder of its own under the temporary directory. */
+struct LongRender {
+    fs::path dir;
+    std::string video;
+    Child child;
+    explicit LongRender(const std::string& folder)
+        : dir(freshFolder(folder)), video((dir / "take.mp4").string()),
+          child({"render", kDemo, "-o", video, "--model", kTiny, "--frames", "6", "--size", "48x32",
+                 "--steps", "400", "--threads", "2", "--progress"}) {}
+    static fs::path freshFolder(const std::string& name) {
+        const fs::path d = fs::temp_directory_path() / name;
+        fs::remove_all(d);
+        fs::create_directories(d);
+        return d;
+    }
+};
+
 void cancelRenderWith(int sig, const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("mb-cli-cancel-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string video = (dir / "take.mp4").string();
-    // Enough steps that the render is still denoising when the signal comes.
-    Child child({"render", kDemo, "-o", video, "--model", kTiny, "--frames", "6", "--size", "48x32",
-                 "--steps", "400", "--threads", "2", "--progress"});
+    LongRender render("mb-cli-cancel-" + name);
+    const fs::path& dir = render.dir;
+    const std::string& video = render.video;
+    Child& child = render.child;
     ASSERT_GT(child.pid, 0);
     ASSERT_TRUE(child.waitFor("denoise", std::chrono::seconds(120))) << child.text;
     const auto signalled = std::chrono::steady_clock::now();
@@ -135,12 +150,10 @@ TEST(CliCancel, SigtermCancelsARenderAndWritesNoOutput) {
 }
 
 TEST(CliCancel, ASecondSignalStopsAtOnce) {
-    const fs::path dir = fs::temp_directory_path() / "mb-cli-cancel-twice";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string video = (dir / "take.mp4").string();
-    Child child({"render", kDemo, "-o", video, "--model", kTiny, "--frames", "6", "--size", "48x32",
-                 "--steps", "400", "--threads", "2", "--progress"});
+    LongRender render("mb-cli-cancel-twice");
+    const fs::path& dir = render.dir;
+    const std::string& video = render.video;
+    Child& child = render.child;
     ASSERT_GT(child.pid, 0);
     ASSERT_TRUE(child.waitFor("denoise", std::chrono::seconds(120))) << child.text;
     // Two different signals (two equal ones could merge into one pending signal): the first asks for a
