@@ -1,0 +1,462 @@
+#include "ml/pretrainer.h"
+
+#include "ml/model_loader.h"
+#include "ml/parallel_ops.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace mb::ml {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+uint64_t mixSeed(uint64_t seed, int64_t step) {
+    uint64_t z = seed + 0x9E3779B97F4A7C15ull * uint64_t(step + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/** Re-runs LibTorch's default initialisation of every layer, drawing from the (seeded) global generator. */
+void resetDefaultInitialisation(torch::nn::Module& module) {
+    torch::NoGradGuard noGrad;
+    for (const auto& m : module.modules(/*include_self=*/false)) { // the roots are containers
+        if (auto* conv2 = m->as<torch::nn::Conv2d>())
+            conv2->reset_parameters();
+        else if (auto* conv3 = m->as<torch::nn::Conv3d>())
+            conv3->reset_parameters();
+        else if (auto* lin = m->as<torch::nn::Linear>())
+            lin->reset_parameters();
+        else if (auto* gn = m->as<torch::nn::GroupNorm>())
+            gn->reset_parameters();
+        else if (auto* ln = m->as<torch::nn::LayerNorm>())
+            ln->reset_parameters();
+        else if (auto* emb = m->as<torch::nn::Embedding>())
+            emb->reset_parameters();
+    }
+}
+
+double seconds(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+} // namespace
+
+void initialise_unet_from_scratch(UNet3DConditionModelImpl& unet, uint64_t seed) {
+    torch::manual_seed(seed);
+    resetDefaultInitialisation(unet);
+    torch::NoGradGuard noGrad;
+    for (auto& p : unet.named_parameters()) {
+        const std::string& name = p.key();
+        const bool temporalConvOut = name.find(".conv4.3.") != std::string::npos;
+        const bool temporalAttentionOut =
+            name.find("proj_out") != std::string::npos &&
+            (name.find("temp_attentions") != std::string::npos || name.rfind("transformer_in.", 0) == 0);
+        if (temporalConvOut || temporalAttentionOut)
+            p.value().zero_();
+    }
+}
+
+void initialise_vae_from_scratch(AutoencoderKLImpl& vae, uint64_t seed) {
+    torch::manual_seed(seed);
+    resetDefaultInitialisation(vae);
+}
+
+void initialise_text_encoder_from_scratch(ClipTextModelImpl& textEncoder, uint64_t seed) {
+    torch::manual_seed(seed);
+    resetDefaultInitialisation(textEncoder);
+    torch::NoGradGuard noGrad;
+    auto& emb = *textEncoder.text_model->embeddings;
+    emb.token_embedding->weight.normal_(0.0, 1.0);
+    emb.position_embedding->weight.normal_(0.0, 0.1);
+}
+
+TensorMap module_state(torch::nn::Module& module) {
+    TensorMap out;
+    for (const auto& p : module.named_parameters())
+        out[p.key()] = p.value().detach();
+    for (const auto& b : module.named_buffers())
+        out[b.key()] = b.value().detach();
+    return out;
+}
+
+// ---- shared bookkeeping ----
+
+PretrainerBase::PretrainerBase(std::string kind, torch::nn::Module& trained, PretrainOptions options)
+    : m_kind(std::move(kind)), m_trained(trained), m_options(options), m_stage("pretrain-" + m_kind) {
+    torch::optim::AdamWOptions ao(m_options.learningRate);
+    ao.betas({m_options.beta1, m_options.beta2});
+    ao.eps(m_options.adamEps);
+    ao.weight_decay(m_options.weightDecay);
+    m_optimizer = std::make_unique<torch::optim::AdamW>(m_trained.parameters(), ao);
+}
+
+PretrainerBase::~PretrainerBase() = default;
+
+uint64_t PretrainerBase::stepSeed() const {
+    return mixSeed(m_options.seed, m_step);
+}
+
+void PretrainerBase::applyUpdate() {
+    const double warm =
+        m_options.warmupSteps > 0 ? std::min(1.0, double(m_step + 1) / double(m_options.warmupSteps)) : 1.0;
+    for (auto& group : m_optimizer->param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(m_options.learningRate * warm);
+    torch::nn::utils::clip_grad_norm_(m_trained.parameters(), m_options.maxGradNorm);
+    m_optimizer->step();
+    ++m_step;
+}
+
+std::vector<PretrainStep> PretrainerBase::train(const VideoBatchSource& source, int64_t totalSteps,
+                                                const JobControl& control, const std::string& checkpointDir,
+                                                int64_t checkpointEvery) {
+    std::vector<PretrainStep> out;
+    const int64_t first = m_step;
+    const auto t0 = std::chrono::steady_clock::now();
+    while (m_step < totalSteps) {
+        if (control.cancel && control.cancel->requested()) {
+            if (!checkpointDir.empty())
+                save_checkpoint(checkpointDir);
+            throw JobCancelled();
+        }
+        const PretrainStep s = step(source(m_step));
+        out.push_back(s);
+        JobProgress p;
+        p.stage = m_stage;
+        p.done = m_step;
+        p.total = totalSteps;
+        p.values = {{"loss", s.loss}};
+        if (m_kind == "vae")
+            p.values.insert(p.values.end(), {{"reconstruction", s.reconstruction}, {"kl", s.kl}});
+        p.values.push_back({"s/step", seconds(t0) / double(m_step - first)});
+        control.report(p);
+        if (!checkpointDir.empty() && checkpointEvery > 0 && m_step % checkpointEvery == 0)
+            save_checkpoint(checkpointDir);
+    }
+    if (!checkpointDir.empty())
+        save_checkpoint(checkpointDir);
+    return out;
+}
+
+TensorMap PretrainerBase::checkpointState() const {
+    return module_state(m_trained);
+}
+
+void PretrainerBase::restoreState(const TensorMap& tensors, const std::string& source) {
+    LoadOptions strict;
+    strict.requireComplete = true;
+    torch::NoGradGuard noGrad;
+    load_weights(m_trained, tensors, source, strict);
+}
+
+bool PretrainerBase::has_checkpoint(const std::string& dir) {
+    std::error_code ec;
+    for (const char* f : {"weights.safetensors", "optimizer.pt", "state.json"})
+        if (!fs::is_regular_file(fs::path(dir) / f, ec))
+            return false;
+    return true;
+}
+
+void PretrainerBase::save_checkpoint(const std::string& dirIn) const {
+    const fs::path dir(dirIn);
+    const fs::path tmp = dir.string() + ".tmp", old = dir.string() + ".old";
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    fs::create_directories(tmp, ec);
+    if (ec)
+        throw std::runtime_error(tmp.string() + ": cannot create the checkpoint folder: " + ec.message());
+    write_safetensors((tmp / "weights.safetensors").string(), checkpointState(),
+                      {{"kind", m_kind}, {"step", std::to_string(m_step)}});
+    try {
+        torch::serialize::OutputArchive archive;
+        m_optimizer->save(archive);
+        archive.save_to((tmp / "optimizer.pt").string());
+    } catch (const c10::Error& e) {
+        throw std::runtime_error((tmp / "optimizer.pt").string() + ": cannot write the optimizer state (" +
+                                 e.what_without_backtrace() + ")");
+    }
+    nlohmann::json st{{"format", "motionbooth-pretrain-state"},
+                      {"kind", m_kind},
+                      {"step", m_step},
+                      {"seed", m_options.seed}};
+    {
+        std::ofstream out(tmp / "state.json");
+        out << st.dump(2) << "\n";
+        if (!out.flush())
+            throw std::runtime_error((tmp / "state.json").string() + ": cannot write (disk full?)");
+    }
+    fs::remove_all(old, ec);
+    if (fs::exists(dir))
+        fs::rename(dir, old);
+    fs::rename(tmp, dir);
+    fs::remove_all(old, ec);
+}
+
+void PretrainerBase::load_checkpoint(const std::string& dirIn) {
+    std::string dir = dirIn;
+    if (!has_checkpoint(dir) && has_checkpoint(dirIn + ".old"))
+        dir = dirIn + ".old"; // interrupted while swapping in a newer one
+    if (!has_checkpoint(dir))
+        throw std::runtime_error(dirIn + ": no pretraining checkpoint (weights.safetensors, optimizer.pt, "
+                                         "state.json)");
+    nlohmann::json st;
+    try {
+        std::ifstream in(fs::path(dir) / "state.json");
+        st = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(dir + "/state.json: unreadable (" + e.what() + ")");
+    }
+    if (st.value("kind", std::string()) != m_kind)
+        throw std::runtime_error(dir + ": the checkpoint trains '" + st.value("kind", std::string()) +
+                                 "', this run '" + m_kind + "'");
+    if (st.value("seed", uint64_t(0)) != m_options.seed)
+        throw std::runtime_error(dir + ": the checkpoint was trained with seed " +
+                                 std::to_string(st.value("seed", uint64_t(0))) + ", this run uses " +
+                                 std::to_string(m_options.seed));
+    const std::string weights = (fs::path(dir) / "weights.safetensors").string();
+    restoreState(read_safetensors(weights), weights);
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from((fs::path(dir) / "optimizer.pt").string());
+        m_optimizer->load(archive);
+    } catch (const c10::Error& e) {
+        throw std::runtime_error(dir + "/optimizer.pt: cannot restore the optimizer state (" +
+                                 std::string(e.what_without_backtrace()) + ")");
+    }
+    m_step = st.value("step", int64_t(0));
+}
+
+// ---- VAE ----
+
+VaePretrainer::VaePretrainer(std::shared_ptr<AutoencoderKLImpl> vae, PretrainOptions options)
+    : PretrainerBase("vae", *vae, options), m_vae(std::move(vae)) {
+    m_vae->train();
+}
+
+torch::Tensor VaePretrainer::framesOf(const CaptionedVideoBatch& batch, at::Generator& gen) const {
+    const torch::Tensor& v = batch.video;
+    if (v.dim() != 5 || v.size(1) != m_vae->config().inChannels)
+        throw std::invalid_argument("VAE pretraining: the batch must be [B, 3, F, H, W]");
+    const int64_t s = m_vae->config().scaleFactor();
+    if (v.size(3) % s != 0 || v.size(4) % s != 0)
+        throw std::invalid_argument("VAE pretraining: H and W must be multiples of " + std::to_string(s));
+    const torch::Tensor frames = v.permute({0, 2, 1, 3, 4}).reshape({-1, v.size(1), v.size(3), v.size(4)});
+    const int64_t n = std::min<int64_t>(frames.size(0), std::max<int64_t>(1, m_options.vaeFramesPerStep));
+    const torch::Tensor pick = torch::randperm(frames.size(0), gen, torch::kLong).slice(0, 0, n);
+    return frames.index_select(0, pick).contiguous();
+}
+
+PretrainStep VaePretrainer::losses(const torch::Tensor& frames, at::Generator& gen, bool backward) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const LatentDistribution post = m_vae->encode(frames);
+    const torch::Tensor z = post.sample(gen);
+    const torch::Tensor recon = m_vae->decode(z);
+    const torch::Tensor rec = (recon - frames).abs().mean();
+    const torch::Tensor kl = 0.5 * (post.mean.pow(2) + post.logvar.exp() - 1.0 - post.logvar).mean();
+    const torch::Tensor loss = rec + m_options.klWeight * kl;
+    if (backward)
+        loss.backward();
+    PretrainStep s;
+    s.loss = loss.item<double>();
+    s.reconstruction = rec.item<double>();
+    s.kl = kl.item<double>();
+    s.seconds = seconds(t0);
+    return s;
+}
+
+PretrainStep VaePretrainer::step(const CaptionedVideoBatch& batch) {
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(stepSeed());
+    const torch::Tensor frames = framesOf(batch, gen);
+    m_optimizer->zero_grad();
+    PretrainStep s = losses(frames, gen, /*backward=*/true);
+    applyUpdate();
+    s.step = m_step;
+    return s;
+}
+
+PretrainStep VaePretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t seed) {
+    torch::NoGradGuard noGrad;
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(mixSeed(seed, -1));
+    return losses(framesOf(batch, gen), gen, /*backward=*/false);
+}
+
+double VaePretrainer::measure_scaling_factor(const CaptionedVideoBatch& batch) {
+    torch::NoGradGuard noGrad;
+    const torch::Tensor& v = batch.video;
+    const torch::Tensor frames = v.permute({0, 2, 1, 3, 4}).reshape({-1, v.size(1), v.size(3), v.size(4)});
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(mixSeed(m_options.seed, -3));
+    const double sd = m_vae->encode(frames).sample(gen).std().item<double>();
+    if (!(sd > 0) || !std::isfinite(sd))
+        throw std::runtime_error("VAE pretraining: the latents have no spread (std " + std::to_string(sd) +
+                                 ")");
+    return 1.0 / sd;
+}
+
+// ---- UNet ----
+
+UNetPretrainer::UNetPretrainer(std::shared_ptr<UNet3DConditionModelImpl> unet,
+                               std::shared_ptr<AutoencoderKLImpl> vae,
+                               std::function<torch::Tensor(const std::vector<std::string>&)> encodePrompts,
+                               const DDIMScheduler& noiseSchedule, PretrainOptions options)
+    : PretrainerBase("unet", *unet, options), m_unet(std::move(unet)), m_vae(std::move(vae)),
+      m_encodePrompts(std::move(encodePrompts)), m_schedule(noiseSchedule) {
+    m_unet->train();
+    m_vae->eval();
+    for (auto& p : m_vae->parameters())
+        p.set_requires_grad(false);
+    torch::NoGradGuard noGrad;
+    for (const auto& p : m_unet->named_parameters()) {
+        m_emaNames.push_back(p.key());
+        m_ema.push_back(p.value().detach().clone());
+    }
+}
+
+torch::Tensor UNetPretrainer::captionEmbeddings(const std::vector<std::string>& captions) {
+    std::vector<std::string> missing;
+    for (const auto& c : captions)
+        if (!m_captionCache.count(c) && std::find(missing.begin(), missing.end(), c) == missing.end())
+            missing.push_back(c);
+    if (!missing.empty()) {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor e = m_encodePrompts(missing);
+        for (size_t i = 0; i < missing.size(); ++i)
+            m_captionCache[missing[i]] = e[int64_t(i)].clone();
+    }
+    std::vector<torch::Tensor> rows;
+    for (const auto& c : captions)
+        rows.push_back(m_captionCache.at(c));
+    return torch::stack(rows);
+}
+
+torch::Tensor UNetPretrainer::clipLoss(const torch::Tensor& latents, const torch::Tensor& text,
+                                       std::vector<at::Generator>& gens) {
+    // Each clip draws its noise and timestep from its own generator, so the loss does not depend on how the
+    // clips are grouped into passes.
+    const int64_t T = m_schedule.config().numTrainTimesteps;
+    std::vector<torch::Tensor> noise, t;
+    for (int64_t b = 0; b < latents.size(0); ++b) {
+        at::Generator& g = gens[size_t(b)];
+        noise.push_back(torch::randn(latents[b].sizes(), g, latents.options()));
+        t.push_back(torch::randint(0, T, {1}, g, torch::kLong));
+    }
+    const torch::Tensor eps = torch::stack(noise), steps = torch::cat(t);
+    const torch::Tensor noisy = m_schedule.add_noise(latents, eps, steps);
+    const torch::Tensor pred = m_unet->forward(noisy, steps, text);
+    return torch::mse_loss(pred, eps);
+}
+
+PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const torch::Tensor& v = batch.video;
+    if (v.dim() != 5 || int64_t(batch.captions.size()) != v.size(0))
+        throw std::invalid_argument("UNet pretraining: the batch must be [B, 3, F, H, W] with B captions");
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(stepSeed());
+    const int64_t B = v.size(0), F = v.size(2);
+
+    // Latents of every clip: a posterior sample of the frozen VAE, scaled.
+    torch::Tensor latents;
+    {
+        torch::NoGradGuard noGrad;
+        const LatentDistribution post = m_vae->encode_video(v);
+        const torch::Tensor z = post.sample(gen) * m_vae->config().scalingFactor; // [B·F, C, h, w]
+        latents = z.reshape({B, F, z.size(1), z.size(2), z.size(3)}).permute({0, 2, 1, 3, 4}).contiguous();
+    }
+    std::vector<std::string> captions = batch.captions;
+    const torch::Tensor drop = torch::rand({B}, gen);
+    for (int64_t b = 0; b < B; ++b)
+        if (drop[b].item<double>() < m_options.captionDropout)
+            captions[size_t(b)].clear();
+    const torch::Tensor text = captionEmbeddings(captions);
+
+    std::vector<at::Generator> gens;
+    for (int64_t b = 0; b < B; ++b)
+        gens.push_back(at::make_generator<at::CPUGeneratorImpl>(mixSeed(stepSeed(), 1000 + b)));
+    m_optimizer->zero_grad();
+    std::vector<double> clipLosses(size_t(B), 0.0);
+    if (m_options.concurrentClips && B > 1) {
+        std::vector<std::function<void()>> tasks;
+        for (int64_t b = 0; b < B; ++b)
+            tasks.push_back([&, b] {
+                std::vector<at::Generator> g{gens[size_t(b)]};
+                const torch::Tensor loss =
+                    clipLoss(latents.slice(0, b, b + 1), text.slice(0, b, b + 1), g) / double(B);
+                loss.backward();
+                clipLosses[size_t(b)] = loss.item<double>();
+            });
+        run_concurrently(tasks);
+    } else {
+        const torch::Tensor loss = clipLoss(latents, text, gens);
+        loss.backward();
+        clipLosses[0] = loss.item<double>();
+    }
+    applyUpdate();
+    {
+        torch::NoGradGuard noGrad;
+        const double d = std::min(m_options.emaDecay, (1.0 + double(m_step)) / (10.0 + double(m_step)));
+        size_t i = 0;
+        for (const auto& p : m_unet->parameters())
+            m_ema[i++].mul_(d).add_(p.detach(), 1.0 - d);
+    }
+    PretrainStep s;
+    for (double l : clipLosses)
+        s.loss += l;
+    s.step = m_step;
+    s.seconds = seconds(t0);
+    return s;
+}
+
+PretrainStep UNetPretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t seed) {
+    torch::NoGradGuard noGrad;
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(mixSeed(seed, -1));
+    const torch::Tensor& v = batch.video;
+    const int64_t B = v.size(0), F = v.size(2);
+    const torch::Tensor z = m_vae->encode_video(v).sample(gen) * m_vae->config().scalingFactor;
+    const torch::Tensor latents =
+        z.reshape({B, F, z.size(1), z.size(2), z.size(3)}).permute({0, 2, 1, 3, 4}).contiguous();
+    std::vector<at::Generator> gens;
+    for (int64_t b = 0; b < B; ++b)
+        gens.push_back(at::make_generator<at::CPUGeneratorImpl>(mixSeed(seed, b)));
+    PretrainStep s;
+    s.loss = clipLoss(latents, captionEmbeddings(batch.captions), gens).item<double>();
+    return s;
+}
+
+TensorMap UNetPretrainer::ema_state() const {
+    TensorMap out;
+    for (size_t i = 0; i < m_ema.size(); ++i)
+        out[m_emaNames[i]] = m_ema[i];
+    for (const auto& b : m_unet->named_buffers())
+        out[b.key()] = b.value().detach();
+    return out;
+}
+
+TensorMap UNetPretrainer::checkpointState() const {
+    TensorMap out = module_state(*m_unet);
+    for (size_t i = 0; i < m_ema.size(); ++i)
+        out["ema." + m_emaNames[i]] = m_ema[i];
+    return out;
+}
+
+void UNetPretrainer::restoreState(const TensorMap& tensors, const std::string& source) {
+    TensorMap weights;
+    for (const auto& [k, t] : tensors)
+        if (k.rfind("ema.", 0) != 0)
+            weights[k] = t;
+    PretrainerBase::restoreState(weights, source);
+    torch::NoGradGuard noGrad;
+    for (size_t i = 0; i < m_ema.size(); ++i) {
+        const auto it = tensors.find("ema." + m_emaNames[i]);
+        if (it == tensors.end() || !it->second.sizes().equals(m_ema[i].sizes()))
+            throw std::runtime_error(source + ": no (or a mis-shaped) moving average of " + m_emaNames[i]);
+        m_ema[i].copy_(it->second);
+    }
+}
+
+} // namespace mb::ml
