@@ -1649,6 +1649,10 @@ Wiederherstellen?</translation>
         <source>Model sees: %1</source>
         <translation>Das Modell sieht: %1</translation>
     </message>
+    <message>
+        <source>%1 (built-in model)</source>
+        <translation>%1 (eingebautes Modell)</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::StageView</name>

@@ -9,13 +9,15 @@
     </message>
     <message>
         <source>The model in %1 keeps its weights only as PyTorch .bin files (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1의 모델은 가중치를 PyTorch .bin 파일로만 가지고 있습니다(%2).</translation>
     </message>
     <message>
         <source>Converting them once to safetensors makes every render and fine-tuning load the model faster (the weights are mapped, not unpickled), and safetensors files cannot carry code the way pickle files can.
 
 The converted copy goes to %1; the original folder stays as it is. The conversion runs in the background (Jobs dock) and can be cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>한 번 safetensors로 변환하면 모든 렌더와 미세 조정이 모델을 더 빨리 불러옵니다(가중치를 언피클하지 않고 매핑합니다). 또한 safetensors 파일은 pickle 파일처럼 코드를 담을 수 없습니다.
+
+변환된 사본은 %1에 저장되며 원래 폴더는 그대로 남습니다. 변환은 백그라운드(작업 도크)에서 실행되며 취소할 수 있습니다.</translation>
     </message>
     <message>
         <source>Convert</source>
@@ -223,27 +225,27 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <name>mb::ui::FarmDialog</name>
     <message>
         <source>Seeds: give non-negative whole numbers separated by commas, e.g. 1,2,5.</source>
-        <translation type="unfinished"></translation>
+        <translation>시드: 쉼표로 구분한 0 이상의 정수를 입력하세요. 예: 1,2,5.</translation>
     </message>
     <message>
         <source>Variations: at least one take.</source>
-        <translation type="unfinished"></translation>
+        <translation>변형: 테이크가 하나 이상 필요합니다.</translation>
     </message>
     <message>
         <source>Time limit: use Slurm&apos;s format, e.g. 30, 01:30:00 or 1-00:00:00.</source>
-        <translation type="unfinished"></translation>
+        <translation>시간 제한: Slurm 형식을 사용하세요. 예: 30, 01:30:00 또는 1-00:00:00.</translation>
     </message>
     <message>
         <source>Memory: a number with an optional unit K, M, G or T, e.g. 8G.</source>
-        <translation type="unfinished"></translation>
+        <translation>메모리: 숫자와 선택적 단위 K, M, G 또는 T. 예: 8G.</translation>
     </message>
     <message>
         <source>CPUs per task must be at least 1 and GPUs per task not negative.</source>
-        <translation type="unfinished"></translation>
+        <translation>작업당 CPU는 1 이상, 작업당 GPU는 0 이상이어야 합니다.</translation>
     </message>
     <message>
         <source>Choose a job folder: the cluster&apos;s nodes must be able to reach it.</source>
-        <translation type="unfinished"></translation>
+        <translation>작업 폴더를 선택하세요. 클러스터의 노드가 접근할 수 있어야 합니다.</translation>
     </message>
     <message>
         <source>Render on Farm</source>
@@ -251,7 +253,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Renders one take per seed as a Slurm job array. The project and its assets are copied into the job folder; the nodes need motionbooth-cli and the models at the same paths (shared storage).</source>
-        <translation type="unfinished"></translation>
+        <translation>시드마다 테이크 하나를 Slurm 작업 배열로 렌더합니다. 프로젝트와 자산이 작업 폴더에 복사되며, 노드에는 같은 경로에 motionbooth-cli와 모델이 있어야 합니다(공유 저장소).</translation>
     </message>
     <message>
         <source>&amp;Variations</source>
@@ -259,7 +261,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Takes with consecutive seeds, from the shot&apos;s seed on</source>
-        <translation type="unfinished"></translation>
+        <translation>샷의 시드부터 연속된 시드의 테이크</translation>
     </message>
     <message>
         <source>&amp;Seeds</source>
@@ -267,11 +269,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>1,2,5</source>
-        <translation type="unfinished"></translation>
+        <translation>1,2,5</translation>
     </message>
     <message>
         <source>Which shots to render (this project has one: &quot;all&quot; or 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>렌더할 샷(이 프로젝트에는 하나뿐입니다: &quot;all&quot; 또는 0)</translation>
     </message>
     <message>
         <source>S&amp;hots:</source>
@@ -287,7 +289,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>e.g. 01:00:00</source>
-        <translation type="unfinished"></translation>
+        <translation>예: 01:00:00</translation>
     </message>
     <message>
         <source>&amp;Time limit:</source>
@@ -295,7 +297,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>e.g. 16G</source>
-        <translation type="unfinished"></translation>
+        <translation>예: 16G</translation>
     </message>
     <message>
         <source>&amp;Memory per task:</source>
@@ -315,11 +317,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>e.g. --model /shared/models/zeroscope --steps 25</source>
-        <translation type="unfinished"></translation>
+        <translation>예: --model /shared/models/zeroscope --steps 25</translation>
     </message>
     <message>
         <source>Further options of motionbooth-cli farm submit</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli farm submit의 추가 옵션</translation>
     </message>
     <message>
         <source>E&amp;xtra options:</source>
@@ -342,69 +344,69 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <name>mb::ui::FarmJobMonitor</name>
     <message>
         <source>The farm status is not JSON (%1 at offset %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 상태가 JSON이 아닙니다(%2 위치의 %1)</translation>
     </message>
     <message>
         <source>The farm status has no &quot;tasks&quot; list or &quot;finished&quot; flag</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 상태에 &quot;tasks&quot; 목록이나 &quot;finished&quot; 플래그가 없습니다</translation>
     </message>
     <message>
         <source>A task of the farm status has no index or state</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 상태의 작업에 번호나 상태가 없습니다</translation>
     </message>
     <message>
         <source>The output of farm collect is not the expected JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>farm collect의 출력이 예상한 JSON이 아닙니다</translation>
     </message>
     <message>
         <source>A take in the output of farm collect has no video</source>
-        <translation type="unfinished"></translation>
+        <translation>farm collect 출력의 테이크에 동영상이 없습니다</translation>
     </message>
     <message>
         <source>task %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>작업 %1: %2</translation>
     </message>
     <message>
         <source>motionbooth-cli did not answer within %1 s (is the Slurm controller reachable?)</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli가 %1초 안에 응답하지 않았습니다(Slurm 컨트롤러에 연결할 수 있습니까?)</translation>
     </message>
     <message>
         <source>motionbooth-cli exited with code %1</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli가 코드 %1로 종료되었습니다</translation>
     </message>
     <message>
         <source>motionbooth-cli was not found (set MB_CLI or install it next to the editor)</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli를 찾을 수 없습니다(MB_CLI를 설정하거나 편집기 옆에 설치하세요)</translation>
     </message>
     <message>
         <source>Cannot read the farm job&apos;s status: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 작업의 상태를 읽을 수 없습니다: %1</translation>
     </message>
     <message>
         <source>Cancel failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>취소 실패: %1</translation>
     </message>
     <message>
         <source>Nothing was running</source>
-        <translation type="unfinished"></translation>
+        <translation>실행 중인 것이 없었습니다</translation>
     </message>
     <message>
         <source>Resubmit failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>다시 제출 실패: %1</translation>
     </message>
     <message>
         <source>Collect failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>수집 실패: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n take(s) verified</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>테이크 %n개 확인됨</numerusform>
         </translation>
     </message>
     <message>
         <source>Not collected:</source>
-        <translation type="unfinished"></translation>
+        <translation>수집되지 않음:</translation>
     </message>
 </context>
 <context>
@@ -415,7 +417,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Render takes as a Slurm job array on a cluster (motionbooth-cli farm submit)</source>
-        <translation type="unfinished"></translation>
+        <translation>클러스터에서 Slurm 작업 배열로 테이크 렌더(motionbooth-cli farm submit)</translation>
     </message>
     <message>
         <source>Farm job</source>
@@ -455,23 +457,23 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Cancel the job&apos;s Slurm jobs (farm cancel)</source>
-        <translation type="unfinished"></translation>
+        <translation>작업의 Slurm 작업 취소(farm cancel)</translation>
     </message>
     <message>
         <source>Submit the failed or missing takes again (farm resubmit --failed)</source>
-        <translation type="unfinished"></translation>
+        <translation>실패했거나 없는 테이크를 다시 제출(farm resubmit --failed)</translation>
     </message>
     <message>
         <source>Verify the finished takes and add them to the Takes panel</source>
-        <translation type="unfinished"></translation>
+        <translation>완료된 테이크를 확인하고 테이크 패널에 추가</translation>
     </message>
     <message>
         <source>Stop watching this job; its folder stays on disk</source>
-        <translation type="unfinished"></translation>
+        <translation>이 작업 감시 중지(폴더는 디스크에 남습니다)</translation>
     </message>
     <message>
         <source>motionbooth-cli was not found: farm rendering needs it (set MB_CLI or install it next to the editor)</source>
-        <translation type="unfinished"></translation>
+        <translation>motionbooth-cli를 찾을 수 없습니다: 팜 렌더링에 필요합니다(MB_CLI를 설정하거나 편집기 옆에 설치하세요)</translation>
     </message>
     <message>
         <source>Cannot render on the farm</source>
@@ -479,25 +481,25 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Save the project first: the farm job freezes a copy of the saved project.</source>
-        <translation type="unfinished"></translation>
+        <translation>먼저 프로젝트를 저장하세요: 팜 작업은 저장된 프로젝트의 사본을 고정합니다.</translation>
     </message>
     <message>
         <source>Farm job folder (dry run): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 작업 폴더(시험 실행): %1</translation>
     </message>
     <message numerus="yes">
         <source>Farm submit: %n take(s) of %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>팜 제출: %1의 테이크 %n개</numerusform>
         </translation>
     </message>
     <message>
         <source>Farm submission failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 제출 실패: %1</translation>
     </message>
     <message>
         <source>Wrote the job folder %1 (not submitted).</source>
-        <translation type="unfinished"></translation>
+        <translation>작업 폴더 %1을(를) 만들었습니다(제출하지 않음).</translation>
     </message>
     <message>
         <source>Waiting for the first status…</source>
@@ -509,25 +511,25 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message numerus="yes">
         <source>, %n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, 실패 %n개</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>, %n running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, 실행 중 %n개</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>, %n pending</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, 대기 중 %n개</numerusform>
         </translation>
     </message>
     <message>
         <source> (fine-tune: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (미세 조정: %1)</translation>
     </message>
     <message>
         <source>Finished</source>
@@ -535,7 +537,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Watching: the status is read every %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>감시 중: %1초마다 상태를 읽습니다</translation>
     </message>
     <message>
         <source>Task %1 (seed %2)</source>
@@ -543,39 +545,39 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>, exit code %1</source>
-        <translation type="unfinished"></translation>
+        <translation>, 종료 코드 %1</translation>
     </message>
     <message>
         <source>, take does not match its sidecar</source>
-        <translation type="unfinished"></translation>
+        <translation>, 테이크가 사이드카와 일치하지 않음</translation>
     </message>
     <message>
         <source>Cannot read</source>
-        <translation type="unfinished"></translation>
+        <translation>읽을 수 없음</translation>
     </message>
     <message>
         <source>This farm job belongs to %1: open that project to collect its takes.</source>
-        <translation type="unfinished"></translation>
+        <translation>이 팜 작업은 %1에 속합니다: 테이크를 수집하려면 그 프로젝트를 여세요.</translation>
     </message>
     <message numerus="yes">
         <source>%n take(s) added to the Takes panel</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>테이크 %n개를 테이크 패널에 추가했습니다</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source> (%n already listed)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> (%n개는 이미 있음)</numerusform>
         </translation>
     </message>
     <message>
         <source>Not collected:</source>
-        <translation type="unfinished"></translation>
+        <translation>수집되지 않음:</translation>
     </message>
     <message>
         <source>Add farm take (seed %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>팜 테이크 추가(시드 %1)</translation>
     </message>
 </context>
 <context>
@@ -594,11 +596,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>rendered seed %1 with %2 in %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%2(으)로 시드 %1을(를) %3초에 렌더했습니다</translation>
     </message>
     <message>
         <source>trained %1 for %2 steps in %3 s, final loss %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1을(를) %2단계 학습했습니다(%3초, 최종 손실 %4): %5</translation>
     </message>
     <message>
         <source>warning: %1</source>
@@ -606,8 +608,8 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message numerus="yes">
         <source>%n weight file(s) converted into %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>가중치 파일 %n개를 %1(으)로 변환했습니다</numerusform>
         </translation>
     </message>
 </context>
@@ -615,7 +617,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <name>mb::ui::JobLauncher</name>
     <message>
         <source>The model was converted to safetensors: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>모델을 safetensors로 변환했습니다: %1</translation>
     </message>
     <message>
         <source>Use converted model</source>
@@ -623,7 +625,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Using the converted model %1</source>
-        <translation type="unfinished"></translation>
+        <translation>변환된 모델 사용: %1</translation>
     </message>
     <message>
         <source>Nothing to fine-tune</source>
@@ -631,7 +633,7 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Fine-tuning learns the subjects marked &quot;Learn from the photos&quot; from their photos. Add photos to such a subject first.</source>
-        <translation type="unfinished"></translation>
+        <translation>미세 조정은 &quot;사진으로 학습&quot;으로 표시된 피사체를 사진에서 학습합니다. 먼저 그런 피사체에 사진을 추가하세요.</translation>
     </message>
     <message>
         <source>Save the project first</source>
@@ -639,11 +641,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Fine-tuning reads the saved project and writes its checkpoint next to the project file: save the project first.</source>
-        <translation type="unfinished"></translation>
+        <translation>미세 조정은 저장된 프로젝트를 읽고 프로젝트 파일 옆에 체크포인트를 씁니다: 먼저 프로젝트를 저장하세요.</translation>
     </message>
     <message>
         <source>Fine-tuning finished, but</source>
-        <translation type="unfinished"></translation>
+        <translation>미세 조정이 끝났지만</translation>
     </message>
     <message>
         <source>Use fine-tuned checkpoint</source>
@@ -651,11 +653,11 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
     <message>
         <source>Set identifier of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1의 식별자 설정</translation>
     </message>
     <message>
         <source>Fine-tuned checkpoint set: later renders use %1</source>
-        <translation type="unfinished"></translation>
+        <translation>미세 조정 체크포인트 설정: 이후 렌더는 %1을(를) 사용합니다</translation>
     </message>
 </context>
 <context>
@@ -1271,7 +1273,7 @@ Recover it?</source>
     </message>
     <message>
         <source>Learn the subjects from their photos (MotionBooth subject learning); later renders use the checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>사진에서 피사체를 학습합니다(MotionBooth 피사체 학습). 이후 렌더는 체크포인트를 사용합니다</translation>
     </message>
     <message>
         <source>Farm Jobs</source>
@@ -1283,7 +1285,7 @@ Recover it?</source>
     </message>
     <message>
         <source>Fine-tuning reads the saved project and writes its checkpoint next to it. Save %1 now?</source>
-        <translation type="unfinished"></translation>
+        <translation>미세 조정은 저장된 프로젝트를 읽고 그 옆에 체크포인트를 씁니다. 지금 %1을(를) 저장할까요?</translation>
     </message>
     <message>
         <source>Fine-tune Subjects</source>
@@ -1391,7 +1393,7 @@ Recover it?</source>
     </message>
     <message>
         <source>Convert to safetensors: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>safetensors로 변환: %1</translation>
     </message>
 </context>
 <context>
@@ -1477,7 +1479,7 @@ Recover it?</source>
     </message>
     <message>
         <source>Renders and fine-tuning run as a separate motionbooth-cli process by default, so a crash in the model cannot take the editor down. Inside the editor they run on a worker thread and skip starting a process and loading the model in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>렌더와 미세 조정은 기본적으로 별도의 motionbooth-cli 프로세스로 실행되므로 모델이 충돌해도 편집기는 멈추지 않습니다. 편집기 안에서는 작업 스레드에서 실행되어 프로세스를 시작하고 그 안에서 모델을 불러오는 과정을 건너뜁니다.</translation>
     </message>
     <message>
         <source>Run renders</source>
@@ -1637,6 +1639,10 @@ Recover it?</source>
     <message>
         <source>Model sees: %1</source>
         <translation>모델이 보는 문장: %1</translation>
+    </message>
+    <message>
+        <source>%1 (built-in model)</source>
+        <translation>%1 (내장 모델)</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,13 @@
 namespace mb::ui {
 
 QList<QSize> ShotPanel::sizePresets() {
-    return {QSize(576, 320), QSize(448, 256), QSize(256, 144)};
+    // Zeroscope's sizes (ruling 12), then the size the built-in default model was trained at
+    // (resources/models/default/README.md).
+    return {QSize(576, 320), QSize(448, 256), QSize(256, 144), builtInModelSize()};
+}
+
+QSize ShotPanel::builtInModelSize() {
+    return QSize(112, 64);
 }
 
 ShotPanel::ShotPanel(ProjectDocument* document, QWidget* parent) : QWidget(parent), m_document(document) {
@@ -69,8 +75,12 @@ ShotPanel::ShotPanel(ProjectDocument* document, QWidget* parent) : QWidget(paren
     form->addRow(tr("Length"), lenRow);
 
     m_sizePreset = new QComboBox(shotGroup);
-    for (const QSize& s : sizePresets())
-        m_sizePreset->addItem(QStringLiteral("%1 \u00d7 %2").arg(s.width()).arg(s.height()), s);
+    for (const QSize& s : sizePresets()) {
+        QString label = QStringLiteral("%1 \u00d7 %2").arg(s.width()).arg(s.height());
+        if (s == builtInModelSize())
+            label = tr("%1 (built-in model)").arg(label);
+        m_sizePreset->addItem(label, s);
+    }
     m_sizePreset->addItem(tr("Custom"), QSize());
     form->addRow(tr("Size"), m_sizePreset);
     m_width = new QSpinBox(shotGroup);

@@ -33,6 +33,8 @@ public:
 
     /** The size presets offered (ruling 12). */
     static QList<QSize> sizePresets();
+    /** The size the embedded default model was trained at (its best size; others work too). */
+    static QSize builtInModelSize();
 
     QSpinBox* framesField() const { return m_frames; }
     QDoubleSpinBox* panXField() const { return m_panX; }
