@@ -297,13 +297,14 @@ MB_CLI_COMMAND("pretrain init", "MODEL_DIR [--seed S]",
 MB_CLI_COMMAND(
     "pretrain vae",
     "MODEL_DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--batch B] [--steps N] "
-    "[--lr X] [--kl X] [--work DIR] [--resume] [--threads T] [--seed S] [--progress]",
+    "[--lr X] [--warmup N] [--kl X] [--work DIR] [--checkpoint-every N] [--resume] [--threads T] [--seed S] "
+    "[--progress]",
     "trains the model folder's VAE from scratch on synthetic clips; sets its scaling_factor", runPretrainVae);
 MB_CLI_COMMAND(
     "pretrain unet",
     "MODEL_DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--batch B] [--steps N] "
-    "[--lr X] [--caption-dropout P] [--ema D] [--work DIR] [--resume] [--threads T] [--seed S] "
-    "[--progress]",
+    "[--lr X] [--warmup N] [--caption-dropout P] [--ema D] [--concurrent-clips] [--work DIR] "
+    "[--checkpoint-every N] [--resume] [--threads T] [--seed S] [--progress]",
     "trains the model folder's UNet from scratch on captioned synthetic clips (VAE and text "
     "encoder frozen); writes the moving average of its weights",
     runPretrainUnet);

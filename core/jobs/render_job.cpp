@@ -169,6 +169,9 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
             }
             mc.subjects.push_back(cs);
         }
+    // Where the model put each tracked subject, controlled or not (for `eval`'s box-following error).
+    for (const auto& track : project.boxTracks)
+        mc.measuredPhrases.push_back(project.findSubject(track.subjectId)->phrase());
 
     ml::TextToVideoParams params;
     params.prompt = project.resolvedPrompt();
@@ -269,6 +272,17 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     for (const auto& c : report.shiftApplied)
         cells.push_back({c[0], c[1]});
     j["latent_shift_cells"] = cells; // per frame, cells the latent actually moved (x, y)
+    // Per box track: the subject's cross-attention centroid per frame in the finished take
+    // (attention_probe.h).
+    json centroids = json::array();
+    for (size_t i = 0; i < report.attentionCentroids.size(); ++i) {
+        json frames = json::array();
+        for (const auto& c : report.attentionCentroids[i])
+            frames.push_back({c[0], c[1]});
+        if (!frames.empty())
+            centroids.push_back({{"subject", project.boxTracks[i].subjectId}, {"centroids", frames}});
+    }
+    j["attention_centroids"] = centroids;
     const ml::ThreadConfig now = ml::current_threads();
     j["runtime"] = {{"threads", now.torchThreads},
                     {"blas_threads", threads.blasThreads},

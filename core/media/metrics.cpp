@@ -143,4 +143,22 @@ MotionMetrics measureMotion(const std::vector<cv::Mat>& frames, const Project& p
     return m;
 }
 
+double boxFollowingErrorOfCentroids(const Project& project, size_t track,
+                                    const std::vector<std::array<double, 2>>& centroids) {
+    if (track >= project.boxTracks.size())
+        throw std::invalid_argument("box-following: the project has no box track " + std::to_string(track));
+    if (centroids.empty())
+        throw std::invalid_argument("box-following: no centroids");
+    const int L = int(centroids.size());
+    const double W = project.shot.width, H = project.shot.height, diag = std::hypot(W, H);
+    double sum = 0;
+    for (int f = 0; f < L; ++f) {
+        const NormBox box = screenBoxAtFrame(project.boxTracks[track], project.camera, f, L);
+        sum += std::hypot((centroids[size_t(f)][0] - box.centerX()) * W,
+                          (centroids[size_t(f)][1] - box.centerY()) * H) /
+               diag;
+    }
+    return sum / L;
+}
+
 } // namespace mb::media

@@ -20,6 +20,8 @@
 #include "doc/project.h"
 
 #include <opencv2/core.hpp>
+
+#include <array>
 #include <vector>
 
 namespace mb::media {
@@ -44,5 +46,14 @@ cv::Mat denseFlow(const cv::Mat& a, const cv::Mat& b);
  */
 MotionMetrics measureMotion(const std::vector<cv::Mat>& frames, const Project& project,
                             const std::vector<std::vector<cv::Mat>>* subjectMasks = nullptr);
+
+/**
+ * Box-following error (fraction of the frame diagonal, mean over frames) of per-frame subject centroids in
+ * normalised frame coordinates (e.g. a render's attention centroids, its sidecar's "attention_centroids")
+ * against box track `track`'s on-screen box centres. The frame count is the centroids'; throws
+ * invalid_argument for a track index out of range or no centroids.
+ */
+double boxFollowingErrorOfCentroids(const Project& project, size_t track,
+                                    const std::vector<std::array<double, 2>>& centroids);
 
 } // namespace mb::media

@@ -1,5 +1,6 @@
 #include "ml/motion_control.h"
 
+#include "ml/attention_probe.h"
 #include "ml/latent_shift.h"
 #include "ml/parallel_ops.h"
 
@@ -160,6 +161,27 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
             onStep(i, t, latents);
     }
     job.checkCancelled();
+    if (!control.measuredPhrases.empty() && N > 0) {
+        // A phrase that is not in the prompt (possible when its subject is not controlled) has no attention
+        // to measure: its entry stays empty.
+        std::vector<std::vector<int64_t>> tokens;
+        std::vector<size_t> found;
+        for (size_t i = 0; i < control.measuredPhrases.size(); ++i) {
+            const std::vector<int> t = pipeline.tokenizer().find_phrase(condIds, control.measuredPhrases[i]);
+            if (!t.empty()) {
+                tokens.emplace_back(t.begin(), t.end());
+                found.push_back(i);
+            }
+        }
+        rep.attentionCentroids.assign(control.measuredPhrases.size(), {});
+        if (!tokens.empty()) {
+            SubjectAttentionProbe probe(tokens);
+            unet(latents, timesteps[N - 1].item<int64_t>(), cond, &probe);
+            const auto c = probe.centroids(0);
+            for (size_t k = 0; k < found.size(); ++k)
+                rep.attentionCentroids[found[k]] = c[k];
+        }
+    }
     rep.fillShortages = shifter.fill_shortages();
     for (int64_t f = 0; f < F; ++f) {
         const auto rem = shifter.remaining(f);

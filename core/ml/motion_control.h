@@ -45,6 +45,10 @@ struct MotionControlParams {
      *  single-threaded ops inside (parallel_ops.h run_concurrently), instead of one after the other with
      *  every op multi-threaded. Results equal up to BLAS summation order; fixed per setting. */
     bool concurrentGuidancePasses = false;
+    /** Phrases whose cross-attention centroid is measured per frame after the last step, in one extra
+     *  unedited conditional pass on the finished latent (attention_probe.h); empty = no measurement. Given
+     *  separately from `subjects` so that uncontrolled renders are measured the same way. */
+    std::vector<std::string> measuredPhrases;
 };
 
 /** What the controlled render did, for the sidecar and the log. */
@@ -53,6 +57,9 @@ struct MotionControlReport {
     int64_t promptLength = 0;                         ///< tokens incl. start and end
     int64_t fillShortages = 0;                        ///< latent-shift fills that sampled with replacement
     std::vector<std::array<int64_t, 2>> shiftApplied; ///< per frame, total cells moved (x, y)
+    /** Per measured phrase, per frame: the attention centroid (x, y) in 0..1 frame coordinates (empty for a
+     *  phrase that is not in the prompt). */
+    std::vector<std::vector<std::array<double, 2>>> attentionCentroids;
 };
 
 /** The seed of the latent-shift fill sampler derived from the take's seed (documented in the sidecar). */

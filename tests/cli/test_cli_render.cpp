@@ -53,6 +53,20 @@ TEST(CliRender, WritesAPlayableTakeWithAReproducibilitySidecar) {
     EXPECT_EQ(j["subjects"][0]["generated_from"], "class phrase"); // no fine-tuned checkpoint
     EXPECT_EQ(j["camera_travel"].size(), 6u);
     EXPECT_GT(j["latent_shift_cells"][5][0].get<int>(), 0); // the pan moved the last frame's latent
+    // Where the model's attention put the subject, per frame, in 0..1 frame coordinates.
+    ASSERT_EQ(j["attention_centroids"].size(), 1u);
+    EXPECT_EQ(j["attention_centroids"][0]["subject"], "robot");
+    ASSERT_EQ(j["attention_centroids"][0]["centroids"].size(), 6u);
+    for (const auto& c : j["attention_centroids"][0]["centroids"]) {
+        EXPECT_GE(c[0].get<double>(), 0.0);
+        EXPECT_LE(c[0].get<double>(), 1.0);
+        EXPECT_GE(c[1].get<double>(), 0.0);
+        EXPECT_LE(c[1].get<double>(), 1.0);
+    }
+    // eval reads them from the sidecar.
+    const Result e = run("eval " + a + " --project " + kDemo);
+    EXPECT_EQ(e.code, 0) << e.out;
+    EXPECT_NE(e.out.find("box-following error by attention (robot)"), std::string::npos) << e.out;
     EXPECT_FALSE(j["runtime"]["description"].get<std::string>().empty());
 
     // Same project + seed ⇒ the same video bit for bit; another seed ⇒ another video.

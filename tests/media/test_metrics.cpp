@@ -1,5 +1,6 @@
 // Metrics on videos with known motion (ruling 22): a synthetic 8 px/frame pan and the demo's animatic.
 #include "doc/project_io.h"
+#include "doc/shot_layout.h"
 #include "media/animatic.h"
 #include "media/image_io.h"
 #include "media/metrics.h"
@@ -102,4 +103,22 @@ TEST(Metrics, AnimaticSubjectFollowsItsBoxes) {
 
 TEST(Metrics, RefusesTooFewFrames) {
     EXPECT_THROW(measureMotion({cv::Mat(8, 8, CV_8UC3)}, Project{}), std::invalid_argument);
+}
+
+TEST(Metrics, BoxFollowingOfGivenCentroids) {
+    // The demo's robot track: centroids exactly at the on-screen box centres score 0; moved right by 10% of
+    // the width, they score 0.1·W / diagonal on every frame.
+    const Project p = loadProject(kDemo);
+    const int L = 9;
+    std::vector<std::array<double, 2>> exact, off;
+    for (int f = 0; f < L; ++f) {
+        const NormBox b = screenBoxAtFrame(p.boxTracks[0], p.camera, f, L);
+        exact.push_back({b.centerX(), b.centerY()});
+        off.push_back({b.centerX() + 0.1, b.centerY()});
+    }
+    EXPECT_NEAR(boxFollowingErrorOfCentroids(p, 0, exact), 0.0, 1e-12);
+    const double W = p.shot.width, H = p.shot.height;
+    EXPECT_NEAR(boxFollowingErrorOfCentroids(p, 0, off), 0.1 * W / std::hypot(W, H), 1e-9);
+    EXPECT_THROW(boxFollowingErrorOfCentroids(p, 5, exact), std::invalid_argument);
+    EXPECT_THROW(boxFollowingErrorOfCentroids(p, 0, {}), std::invalid_argument);
 }
