@@ -5,8 +5,8 @@
 #
 #   scripts/make_default_model.sh [BUILD_DIR] [MODEL_DIR]
 #
-# Environment: VAE_STEPS (1200), UNET_STEPS (4000), VAE_THREADS (2), UNET_THREADS (1: the tiny UNet trains as
-# fast on one core as on two here, which leaves the other free), WORK (MODEL_DIR/../.default-model-work).
+# Environment: VAE_STEPS (1200), UNET_STEPS (8000), VAE_THREADS (2), UNET_THREADS (2: the clips of a step run
+# side by side, one per core), WORK (MODEL_DIR/../.default-model-work).
 # Both training stages keep resume checkpoints in WORK: re-running the script continues where a cancelled
 # (Ctrl-C) or killed run stopped, bit-identically for the same thread count and build.
 # Needs Debian's plasma-workspace-wallpapers (the background photographs).
@@ -34,7 +34,7 @@ echo "== VAE"
 
 echo "== UNet"
 # shellcheck disable=SC2086
-"$cli" pretrain unet "$model" $data --frames 4 --batch 3 --lr 3e-4 --steps "${UNET_STEPS:-4000}" --threads "${UNET_THREADS:-1}" \
+"$cli" pretrain unet "$model" $data --frames 4 --batch 4 --lr 3e-4 --steps "${UNET_STEPS:-8000}" --threads "${UNET_THREADS:-2}" \
     --work "$work/unet" --resume
 
 echo "== done: $model"

@@ -390,7 +390,18 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
                 loss.backward();
                 clipLosses[size_t(b)] = loss.item<double>();
             });
-        run_concurrently(tasks);
+        // Debian's oneDNN schedules its convolution kernels on a TBB arena; two threads entering it at once
+        // (each clip's backward) spin on it instead of computing. LibTorch's own convolution kernels have no
+        // such shared pool, so the concurrent clips use those.
+        const bool mkldnn = at::globalContext().userEnabledMkldnn();
+        at::globalContext().setUserEnabledMkldnn(false);
+        try {
+            run_concurrently(tasks);
+        } catch (...) {
+            at::globalContext().setUserEnabledMkldnn(mkldnn);
+            throw;
+        }
+        at::globalContext().setUserEnabledMkldnn(mkldnn);
     } else {
         const torch::Tensor loss = clipLoss(latents, text, gens);
         loss.backward();

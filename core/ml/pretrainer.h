@@ -82,7 +82,8 @@ struct PretrainOptions {
     double emaDecay = 0.999;
     /** true: the clips of a step run side by side, one per OpenMP thread, each with single-threaded ops
      *  (run_concurrently); false: all clips in one batched pass. Same loss either way (each clip has its own
-     *  noise generator), up to summation order. */
+     *  noise generator), up to summation order. The concurrent clips use LibTorch's own convolution kernels
+     *  (oneDNN's shared thread pool stalls when two threads enter it at once). */
     bool concurrentClips = false;
 };
 

@@ -196,11 +196,16 @@ TEST(Pretrainer, ConcurrentClipsLearnWhatOneBatchedPassLearns) {
     const double a = batched->trainer->step(batch).loss, b = concurrent->trainer->step(batch).loss;
     EXPECT_NEAR(a, b, 1e-5 * std::abs(a));
     const TensorMap wa = module_state(*batched->unet), wb = module_state(*concurrent->unet);
-    double maxDiff = 0;
-    for (const auto& [k, t] : wa)
-        maxDiff = std::max(maxDiff, (t - wb.at(k)).abs().max().item<double>());
-    // AdamW's first step moves each weight by about lr·sign(gradient), so summation-order differences in a
-    // near-zero gradient can show up as a fraction of lr; anything near lr itself would be a different
-    // update.
-    EXPECT_LT(maxDiff, 0.1 * o.learningRate) << "the same update up to summation order";
+    double sumDiff = 0;
+    int64_t count = 0;
+    for (const auto& [k, t] : wa) {
+        sumDiff += (t - wb.at(k)).abs().sum().item<double>();
+        count += t.numel();
+    }
+    // AdamW's first step moves every weight by about ±lr (the sign of its gradient): summation-order
+    // differences can flip the sign only of gradients that are nearly zero, a tiny share of the weights.
+    EXPECT_LT(sumDiff / double(count), 0.01 * o.learningRate) << "the same update up to summation order";
+    const double ea = batched->trainer->evaluate(batch, 9).loss,
+                 eb = concurrent->trainer->evaluate(batch, 9).loss;
+    EXPECT_NEAR(ea, eb, 1e-3 * ea);
 }
