@@ -175,8 +175,17 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
         }
         rep.attentionCentroids.assign(control.measuredPhrases.size(), {});
         if (!tokens.empty()) {
+            // The finished latent is noised again to the middle of the schedule, where cross-attention maps
+            // are the most localised (at the last, nearly noise-free step they are close to uniform); the
+            // noise is seeded from the take's seed, so the measurement is reproducible.
+            const int64_t tProbe = timesteps[N / 2].item<int64_t>();
+            auto gen =
+                at::make_generator<at::CPUGeneratorImpl>(latent_shift_seed(params.seed) ^ 0x5A5A5A5Aull);
+            const torch::Tensor noise = torch::randn(latents.sizes(), gen, latents.options());
+            const torch::Tensor noisy =
+                ddim.add_noise(latents, noise, torch::full({latents.size(0)}, tProbe, torch::kLong));
             SubjectAttentionProbe probe(tokens);
-            unet(latents, timesteps[N - 1].item<int64_t>(), cond, &probe);
+            unet(noisy, tProbe, cond, &probe);
             const auto c = probe.centroids(0);
             for (size_t k = 0; k < found.size(); ++k)
                 rep.attentionCentroids[found[k]] = c[k];
