@@ -3,6 +3,7 @@
 // responsive; real renders, fine-tuning and `.bin` → safetensors conversions on the tiny reference model;
 // the "Run renders" preference; "Fine-tune subjects…" setting the project's checkpoint (undoable); offering
 // to convert a `.bin`-only model folder.
+#include "doc/atomic_file.h"
 #include "doc/project_io.h"
 #include "doc/sha256.h"
 #include "media/video_io.h"
@@ -19,6 +20,8 @@
 #include "ui/project_document.h"
 #include "ui/settings_dialog.h"
 #include "ui_stall.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -55,17 +58,18 @@ const QString kTinyBin = QStringLiteral(MB_TEST_DATA "/torch_checkpoints/tiny_bi
 const fs::path kDemoDir = fs::path(MB_SOURCE_DIR) / "resources" / "demo";
 
 /** A copy of the demo project in `dir` with a draft shot (tiny model, 48×32, few frames and steps). */
-QString draftDemo(const QString& dir, int steps = 5, int frames = 6) {
+QString draftDemo(const QString& dir, int steps = 5, int frames = 6, bool builtInModel = false) {
     const fs::path d = dir.toStdString();
     fs::create_directories(d);
     fs::copy(kDemoDir / "subject", d / "subject", fs::copy_options::recursive);
     fs::copy_file(kDemoDir / "background.jpg", d / "background.jpg");
     Project p = loadProject((kDemoDir / "demo.mbproj").string());
-    p.shot.width = 48;
-    p.shot.height = 32;
+    p.shot.width = builtInModel ? 112 : 48;
+    p.shot.height = builtInModel ? 64 : 32;
     p.shot.frames = frames;
     p.shot.steps = steps;
-    p.render.modelFolder = kTiny.toStdString();
+    // Empty: the embedded default model (resources/models/default), as on a fresh install.
+    p.render.modelFolder = builtInModel ? std::string() : kTiny.toStdString();
     // loadProject made the paths absolute under resources/demo: point them at the copy.
     for (Subject& s : p.subjects)
         for (SubjectPhoto& ph : s.photos) {
@@ -481,6 +485,29 @@ private Q_SLOTS:
         QCOMPARE(take.seed, quint64(11));
         QVERIFY(QFileInfo::exists(QString::fromStdString(take.video)));
         QVERIFY(QFileInfo::exists(QString::fromStdString(take.sidecar)));
+    }
+
+    void mainWindowRendersWithTheBuiltInModel() {
+        // No model folder in the project or the settings: a fresh install renders with the built-in model.
+        AppSettings::setRunJobsInProcess(true);
+        AppSettings::setModelFolder(QString());
+        const QString project = draftDemo(m_tmp.filePath(QStringLiteral("builtin")), 10, 8, true);
+        MainWindow window(nullptr, m_tmp.filePath(QStringLiteral("autosave")));
+        QVERIFY(window.openProject(project, true));
+        window.renderVariations(1, 3);
+        QCOMPARE(window.jobQueue()->jobCount(), 1);
+        ProcessJob* job = window.jobQueue()->jobAt(0);
+        QSignalSpy ended(job, &ProcessJob::ended);
+        QVERIFY(ended.wait(120000));
+        QVERIFY2(job->status() == ProcessJob::Status::Finished, qPrintable(job->errorMessage()));
+        QCOMPARE(int(window.document()->project().takes.size()), 1);
+        const Take& take = window.document()->project().takes[0];
+        const auto j = nlohmann::json::parse(readWholeFile(take.sidecar));
+        QCOMPARE(QDir(QString::fromStdString(j["model"]["folder"].get<std::string>())).canonicalPath(),
+                 QDir(QString::fromStdString(
+                          (fs::path(MB_SOURCE_DIR) / "resources" / "models" / "default").string()))
+                     .canonicalPath());
+        QCOMPARE(j["width"].get<int>(), 112);
     }
 
     void mainWindowOffersFineTuning() {
