@@ -20,7 +20,7 @@ int runBenchUnet(const Args& args) {
         .option("--latent-scale")
         .option("--warmup")
         .option("--batch-parallel");
-    ap.flag("--no-probe").flag("--bf16");
+    ap.flag("--no-probe").flag("--bf16").flag("--controlled");
     ap.parse(args);
     if (!ap.positional().empty())
         throw UsageError("unexpected argument " + ap.positional()[0]);
@@ -43,6 +43,7 @@ int runBenchUnet(const Args& args) {
     o.matmulProbe = !ap.has("--no-probe");
     o.bf16 = ap.has("--bf16");
     o.batchParallel = ap.get("--batch-parallel", "auto");
+    o.controlled = ap.has("--controlled");
 
     const ml::UNetBenchResult r = ml::bench_unet(o);
     std::printf("bench unet: %s\n", r.source.c_str());
@@ -54,7 +55,11 @@ int runBenchUnet(const Args& args) {
         static_cast<long long>(r.latentShape[2]), static_cast<long long>(r.latentShape[3]),
         static_cast<long long>(r.latentShape[4]), w, h, o.bf16 ? "bf16" : "fp32",
         static_cast<long long>(o.batch),
-        r.splitBatch ? "batch slices on separate threads" : "each op multi-threaded");
+        o.controlled
+            ? (o.threads >= 2 ? "controlled: edited conditional and plain unconditional passes side by side"
+                              : "controlled: edited conditional pass, then the unconditional one")
+        : r.splitBatch ? "batch slices on separate threads"
+                       : "each op multi-threaded");
     for (size_t i = 0; i < r.warmupSeconds.size(); ++i)
         std::printf("  warm-up %zu: %.3f s\n", i + 1, r.warmupSeconds[i]);
     for (size_t i = 0; i < r.stepSeconds.size(); ++i)
@@ -72,10 +77,11 @@ int runBenchUnet(const Args& args) {
 
 } // namespace
 
-MB_CLI_COMMAND("bench unet",
-               "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--warmup N] [--threads T] "
-               "[--blas-threads 1|T] [--batch B] [--batch-parallel auto|split|ops] [--bf16] [--no-probe]",
-               "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
-               runBenchUnet);
+MB_CLI_COMMAND(
+    "bench unet",
+    "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--warmup N] [--threads T] "
+    "[--blas-threads 1|T] [--batch B] [--batch-parallel auto|split|ops] [--bf16] [--controlled] [--no-probe]",
+    "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
+    runBenchUnet);
 
 } // namespace mb::cli

@@ -1,5 +1,7 @@
 #include "ml/bench.h"
 
+#include "ml/attention_edit.h"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -271,16 +273,45 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
         c10::InferenceMode inference;
         AllocatorReuseScope reuse; // as renders run (threads.h)
         r.splitBatch = unet->would_split_batch(sample, nullptr);
+        if (o.controlled && o.batch != 2)
+            throw std::invalid_argument("bench unet: --controlled needs the CFG batch of 2");
+        AttentionEditor editor;
+        if (o.controlled) {
+            EditedSubject subject;
+            subject.tokens = {1, 2};
+            subject.boxes.assign(size_t(o.frames), BoxF{0.25, 0.25, 0.75, 0.75});
+            AttentionEditSettings st;
+            st.amplify = true;
+            st.promptLength = 8;
+            editor.configure({subject}, st, {0});
+        }
+        const bool concurrent = o.threads >= 2;
+        auto step = [&]() {
+            if (!o.controlled)
+                return unet(sample, t, text);
+            torch::Tensor c, u;
+            auto cond = [&] { c = unet->forward(sample.narrow(0, 0, 1), t, text.narrow(0, 0, 1), &editor); };
+            auto uncond = [&] {
+                u = unet->forward(sample.narrow(0, 1, 1), t, text.narrow(0, 1, 1), nullptr);
+            };
+            if (concurrent) {
+                run_concurrently({cond, uncond});
+            } else {
+                cond();
+                uncond();
+            }
+            return torch::cat({c, u});
+        };
         torch::Tensor out;
         for (int i = 0; i < o.warmup; ++i) {
             t0 = std::chrono::steady_clock::now();
-            out = unet(sample, t, text);
+            out = step();
             r.warmupSeconds.push_back(secondsSince(t0));
         }
         for (int i = 0; i < o.repeats; ++i) {
             out = torch::Tensor();
             t0 = std::chrono::steady_clock::now();
-            out = unet(sample, t, text);
+            out = step();
             r.stepSeconds.push_back(secondsSince(t0));
         }
         r.outputAbsMean = out.to(torch::kFloat32).abs().mean().item<double>();

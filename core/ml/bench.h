@@ -33,6 +33,10 @@ struct UNetBenchOptions {
     bool matmulProbe = true;
     bool bf16 = false;                  ///< opt-in bfloat16 compute (weights and activations)
     std::string batchParallel = "auto"; ///< "auto", "split" or "ops" (see BatchParallelMode in unet3d.h)
+    /** A controlled denoising step as a render runs it (batch 2 only): the conditional half with the box edit
+     *  (one subject, two tokens, a centred box on every frame, amplification on) and the unconditional half
+     *  without, side by side when threads ≥ 2 (the render's default), else one after the other. */
+    bool controlled = false;
 };
 
 struct UNetBenchResult {

@@ -2,6 +2,7 @@
 // benchmark's hook-counted value for the same shape (1.08 GFLOP at 64×64×8, batch 2).
 #include "ml/bench.h"
 
+#include <cmath>
 #include <gtest/gtest.h>
 
 using namespace mb::ml;
@@ -42,4 +43,24 @@ TEST(Bench, RejectsBadSizes) {
     o.width = 60;
     EXPECT_THROW(bench_unet(o), std::invalid_argument);
     EXPECT_GT(matmul_probe_gflops(1), 0.1);
+}
+
+TEST(Bench, ControlledStepRunsTheEditedPass) {
+    UNetBenchOptions o;
+    o.configPath = kRef + "/tiny/unet/config.json";
+    o.width = 64;
+    o.height = 64;
+    o.frames = 4;
+    o.repeats = 1;
+    o.threads = 2;
+    o.matmulProbe = false;
+    const UNetBenchResult plain = bench_unet(o);
+    o.controlled = true;
+    const UNetBenchResult controlled = bench_unet(o);
+    EXPECT_EQ(controlled.stepSeconds.size(), 1u);
+    EXPECT_TRUE(std::isfinite(controlled.outputAbsMean));
+    // The box edit changes the conditional half's prediction, so the outputs differ.
+    EXPECT_NE(controlled.outputAbsMean, plain.outputAbsMean);
+    o.batch = 1;
+    EXPECT_THROW(bench_unet(o), std::invalid_argument);
 }
