@@ -273,14 +273,16 @@ private Q_SLOTS:
     void playbackAdvancesAndLoops() {
         PlaybackController* pb = m_window->playback();
         Project p = m_doc->project();
-        p.shot.fps = 50;
+        // Each frame shows for 100 ms, twice QTRY's 50 ms polling period, so the checks below cannot miss the
+        // frame they wait for (at 50 fps a frame lasted 20 ms and the poll sometimes skipped past it).
+        p.shot.fps = 10;
         p.shot.frames = 5;
         m_doc->resetProject(p, QString());
         m_doc->setCurrentFrame(0);
         QTest::keyClick(m_window.get(), Qt::Key_Space);
         QVERIFY(pb->isPlaying());
-        QTRY_VERIFY_WITH_TIMEOUT(m_doc->currentFrame() == 4, 2000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_doc->currentFrame() == 0, 2000); // looped
+        QTRY_VERIFY_WITH_TIMEOUT(m_doc->currentFrame() == 4, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_doc->currentFrame() == 0, 5000); // looped
         QTest::keyClick(m_window.get(), Qt::Key_Space);
         QVERIFY(!pb->isPlaying());
         const int f = m_doc->currentFrame();
