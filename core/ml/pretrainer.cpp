@@ -1,5 +1,6 @@
 #include "ml/pretrainer.h"
 
+#include "ml/checkpoint_folder.h"
 #include "ml/model_loader.h"
 #include "ml/parallel_ops.h"
 
@@ -16,13 +17,6 @@ namespace mb::ml {
 namespace fs = std::filesystem;
 
 namespace {
-
-uint64_t mixSeed(uint64_t seed, int64_t step) {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull * uint64_t(step + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 /** Re-runs LibTorch's default initialisation of every layer, drawing from the (seeded) global generator. */
 void resetDefaultInitialisation(torch::nn::Module& module) {
@@ -101,7 +95,7 @@ PretrainerBase::PretrainerBase(std::string kind, torch::nn::Module& trained, Pre
 PretrainerBase::~PretrainerBase() = default;
 
 uint64_t PretrainerBase::stepSeed() const {
-    return mixSeed(m_options.seed, m_step);
+    return training_step_seed(m_options.seed, m_step);
 }
 
 void PretrainerBase::applyUpdate() {
@@ -157,62 +151,24 @@ void PretrainerBase::restoreState(const TensorMap& tensors, const std::string& s
 }
 
 bool PretrainerBase::has_checkpoint(const std::string& dir) {
-    std::error_code ec;
-    for (const char* f : {"weights.safetensors", "optimizer.pt", "state.json"})
-        if (!fs::is_regular_file(fs::path(dir) / f, ec))
-            return false;
-    return true;
+    return is_complete_checkpoint(dir);
 }
 
-void PretrainerBase::save_checkpoint(const std::string& dirIn) const {
-    const fs::path dir(dirIn);
-    const fs::path tmp = dir.string() + ".tmp", old = dir.string() + ".old";
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    fs::create_directories(tmp, ec);
-    if (ec)
-        throw std::runtime_error(tmp.string() + ": cannot create the checkpoint folder: " + ec.message());
-    write_safetensors((tmp / "weights.safetensors").string(), checkpointState(),
-                      {{"kind", m_kind}, {"step", std::to_string(m_step)}});
-    try {
-        torch::serialize::OutputArchive archive;
-        m_optimizer->save(archive);
-        archive.save_to((tmp / "optimizer.pt").string());
-    } catch (const c10::Error& e) {
-        throw std::runtime_error((tmp / "optimizer.pt").string() + ": cannot write the optimizer state (" +
-                                 e.what_without_backtrace() + ")");
-    }
-    nlohmann::json st{{"format", "motionbooth-pretrain-state"},
-                      {"kind", m_kind},
-                      {"step", m_step},
-                      {"seed", m_options.seed}};
-    {
-        std::ofstream out(tmp / "state.json");
-        out << st.dump(2) << "\n";
-        if (!out.flush())
-            throw std::runtime_error((tmp / "state.json").string() + ": cannot write (disk full?)");
-    }
-    fs::remove_all(old, ec);
-    if (fs::exists(dir))
-        fs::rename(dir, old);
-    fs::rename(tmp, dir);
-    fs::remove_all(old, ec);
+void PretrainerBase::save_checkpoint(const std::string& dir) const {
+    replace_checkpoint_folder(dir, [&](const fs::path& tmp) {
+        write_safetensors((tmp / "weights.safetensors").string(), checkpointState(),
+                          {{"kind", m_kind}, {"step", std::to_string(m_step)}});
+        save_optimizer_state(*m_optimizer, tmp);
+        write_checkpoint_state(tmp, {{"format", "motionbooth-pretrain-state"},
+                                     {"kind", m_kind},
+                                     {"step", m_step},
+                                     {"seed", m_options.seed}});
+    });
 }
 
 void PretrainerBase::load_checkpoint(const std::string& dirIn) {
-    std::string dir = dirIn;
-    if (!has_checkpoint(dir) && has_checkpoint(dirIn + ".old"))
-        dir = dirIn + ".old"; // interrupted while swapping in a newer one
-    if (!has_checkpoint(dir))
-        throw std::runtime_error(dirIn + ": no pretraining checkpoint (weights.safetensors, optimizer.pt, "
-                                         "state.json)");
-    nlohmann::json st;
-    try {
-        std::ifstream in(fs::path(dir) / "state.json");
-        st = nlohmann::json::parse(in);
-    } catch (const std::exception& e) {
-        throw std::runtime_error(dir + "/state.json: unreadable (" + e.what() + ")");
-    }
+    const std::string dir = checkpoint_to_resume(dirIn);
+    const nlohmann::json st = read_checkpoint_state(dir);
     if (st.value("kind", std::string()) != m_kind)
         throw std::runtime_error(dir + ": the checkpoint trains '" + st.value("kind", std::string()) +
                                  "', this run '" + m_kind + "'");
@@ -222,14 +178,7 @@ void PretrainerBase::load_checkpoint(const std::string& dirIn) {
                                  std::to_string(m_options.seed));
     const std::string weights = (fs::path(dir) / "weights.safetensors").string();
     restoreState(read_safetensors(weights), weights);
-    try {
-        torch::serialize::InputArchive archive;
-        archive.load_from((fs::path(dir) / "optimizer.pt").string());
-        m_optimizer->load(archive);
-    } catch (const c10::Error& e) {
-        throw std::runtime_error(dir + "/optimizer.pt: cannot restore the optimizer state (" +
-                                 std::string(e.what_without_backtrace()) + ")");
-    }
+    load_optimizer_state(*m_optimizer, dir);
     m_step = st.value("step", int64_t(0));
 }
 
@@ -283,7 +232,7 @@ PretrainStep VaePretrainer::step(const CaptionedVideoBatch& batch) {
 
 PretrainStep VaePretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t seed) {
     torch::NoGradGuard noGrad;
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(mixSeed(seed, -1));
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(training_step_seed(seed, -1));
     return losses(framesOf(batch, gen), gen, /*backward=*/false);
 }
 
@@ -291,7 +240,7 @@ double VaePretrainer::measure_scaling_factor(const CaptionedVideoBatch& batch) {
     torch::NoGradGuard noGrad;
     const torch::Tensor& v = batch.video;
     const torch::Tensor frames = v.permute({0, 2, 1, 3, 4}).reshape({-1, v.size(1), v.size(3), v.size(4)});
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(mixSeed(m_options.seed, -3));
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(training_step_seed(m_options.seed, -3));
     const double sd = m_vae->encode(frames).sample(gen).std().item<double>();
     if (!(sd > 0) || !std::isfinite(sd))
         throw std::runtime_error("VAE pretraining: the latents have no spread (std " + std::to_string(sd) +
@@ -377,7 +326,7 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
 
     std::vector<at::Generator> gens;
     for (int64_t b = 0; b < B; ++b)
-        gens.push_back(at::make_generator<at::CPUGeneratorImpl>(mixSeed(stepSeed(), 1000 + b)));
+        gens.push_back(at::make_generator<at::CPUGeneratorImpl>(training_step_seed(stepSeed(), 1000 + b)));
     m_optimizer->zero_grad();
     std::vector<double> clipLosses(size_t(B), 0.0);
     if (m_options.concurrentClips && B > 1) {
@@ -425,7 +374,7 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
 
 PretrainStep UNetPretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t seed) {
     torch::NoGradGuard noGrad;
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(mixSeed(seed, -1));
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(training_step_seed(seed, -1));
     const torch::Tensor& v = batch.video;
     const int64_t B = v.size(0), F = v.size(2);
     const torch::Tensor z = m_vae->encode_video(v).sample(gen) * m_vae->config().scalingFactor;
@@ -433,7 +382,7 @@ PretrainStep UNetPretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t
         z.reshape({B, F, z.size(1), z.size(2), z.size(3)}).permute({0, 2, 1, 3, 4}).contiguous();
     std::vector<at::Generator> gens;
     for (int64_t b = 0; b < B; ++b)
-        gens.push_back(at::make_generator<at::CPUGeneratorImpl>(mixSeed(seed, b)));
+        gens.push_back(at::make_generator<at::CPUGeneratorImpl>(training_step_seed(seed, b)));
     PretrainStep s;
     s.loss = clipLoss(latents, captionEmbeddings(batch.captions), gens).item<double>();
     return s;

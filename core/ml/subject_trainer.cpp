@@ -1,5 +1,7 @@
 #include "ml/subject_trainer.h"
 
+#include "ml/checkpoint_folder.h"
+
 #include "ml/attention_edit.h"
 #include "ml/bench.h"
 #include "ml/checkpoint.h"
@@ -25,27 +27,9 @@ namespace mb::ml {
 namespace {
 
 /** splitmix64: the per-step generator seed from (seed, step); neighbouring steps get unrelated streams. */
-uint64_t stepSeed(uint64_t seed, int64_t step) {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull * uint64_t(step + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 double scalar(const torch::Tensor& t) {
     return t.defined() ? t.detach().item<double>() : 0.0;
-}
-
-std::string jsonText(const nlohmann::json& j) {
-    return j.dump(2) + "\n";
-}
-
-void writeText(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out)
-        throw std::runtime_error(path.string() + ": cannot write");
 }
 
 } // namespace
@@ -129,7 +113,7 @@ SubjectTrainer::SubjectTrainer(std::shared_ptr<UNet3DConditionModelImpl> unet,
         LoraOptions lo;
         lo.rank = m_options.loraRank;
         lo.alpha = m_options.loraAlpha;
-        lo.seed = stepSeed(m_options.seed, -2);
+        lo.seed = training_step_seed(m_options.seed, -2);
         m_lora = std::make_unique<LoraAdapter>(*m_unet, lo);
     } else {
         for (auto& p : m_unet->parameters())
@@ -169,7 +153,7 @@ torch::Tensor SubjectTrainer::sampleLatents(const Posterior& p, const torch::Ten
 
 StepLosses SubjectTrainer::step(const JobControl& control) {
     control.checkCancelled();
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(stepSeed(m_options.seed, m_step));
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(training_step_seed(m_options.seed, m_step));
     m_optimizer->zero_grad();
     StepLosses out = losses(gen, /*backward=*/true, control);
     // A cancel between the micro-batches and the update leaves the weights of the last completed step.
@@ -183,7 +167,7 @@ StepLosses SubjectTrainer::step(const JobControl& control) {
 
 StepLosses SubjectTrainer::evaluate(uint64_t evalSeed) {
     torch::NoGradGuard noGrad;
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(stepSeed(evalSeed, -1));
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(training_step_seed(evalSeed, -1));
     StepLosses out = losses(gen, /*backward=*/false, {});
     out.step = m_step;
     return out;
@@ -332,58 +316,28 @@ void SubjectTrainer::save_weights(const std::string& path) const {
 }
 
 bool SubjectTrainer::has_checkpoint(const std::string& dir) {
-    std::error_code ec;
-    for (const char* f : {"weights.safetensors", "optimizer.pt", "state.json"})
-        if (!fs::is_regular_file(fs::path(dir) / f, ec))
-            return false;
-    return true;
+    return is_complete_checkpoint(dir);
 }
 
-void SubjectTrainer::save_checkpoint(const std::string& dirIn) const {
-    const fs::path dir = fs::path(dirIn);
-    const fs::path tmp = dir.string() + ".tmp", old = dir.string() + ".old";
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    fs::create_directories(tmp, ec);
-    if (ec)
-        throw std::runtime_error(tmp.string() + ": cannot create the checkpoint folder: " + ec.message());
-    write_safetensors((tmp / "weights.safetensors").string(), trainedState(), weights_metadata());
-    {
-        torch::serialize::OutputArchive archive;
-        m_optimizer->save(archive);
-        archive.save_to((tmp / "optimizer.pt").string());
-    }
-    nlohmann::json st;
-    st["format"] = "motionbooth-train-state";
-    st["step"] = m_step;
-    st["seed"] = m_options.seed;
-    st["kind"] = m_lora ? "lora" : "full";
-    st["rank"] = m_options.loraRank;
-    st["losses"] = {
-        {"region", m_options.regionLoss}, {"stca", m_options.stcaLoss}, {"video", m_options.videoLoss}};
-    writeText(tmp / "state.json", jsonText(st));
-    // Swap in: keep the previous checkpoint until the new one is in place.
-    fs::remove_all(old, ec);
-    if (fs::exists(dir))
-        fs::rename(dir, old);
-    fs::rename(tmp, dir);
-    fs::remove_all(old, ec);
+void SubjectTrainer::save_checkpoint(const std::string& dir) const {
+    replace_checkpoint_folder(dir, [&](const fs::path& tmp) {
+        write_safetensors((tmp / "weights.safetensors").string(), trainedState(), weights_metadata());
+        save_optimizer_state(*m_optimizer, tmp);
+        nlohmann::json st;
+        st["format"] = "motionbooth-train-state";
+        st["step"] = m_step;
+        st["seed"] = m_options.seed;
+        st["kind"] = m_lora ? "lora" : "full";
+        st["rank"] = m_options.loraRank;
+        st["losses"] = {
+            {"region", m_options.regionLoss}, {"stca", m_options.stcaLoss}, {"video", m_options.videoLoss}};
+        write_checkpoint_state(tmp, st);
+    });
 }
 
 void SubjectTrainer::load_checkpoint(const std::string& dirIn) {
-    std::string dir = dirIn;
-    if (!has_checkpoint(dir) && has_checkpoint(dirIn + ".old"))
-        dir = dirIn + ".old"; // interrupted while swapping in a newer one
-    if (!has_checkpoint(dir))
-        throw std::runtime_error(dirIn +
-                                 ": no resume checkpoint (weights.safetensors, optimizer.pt, state.json)");
-    nlohmann::json st;
-    try {
-        std::ifstream in(fs::path(dir) / "state.json");
-        st = nlohmann::json::parse(in);
-    } catch (const std::exception& e) {
-        throw std::runtime_error(dir + "/state.json: unreadable (" + e.what() + ")");
-    }
+    const std::string dir = checkpoint_to_resume(dirIn);
+    const nlohmann::json st = read_checkpoint_state(dir);
     const std::string kind = st.value("kind", "");
     if (kind != (m_lora ? "lora" : "full") || st.value("rank", int64_t(-1)) != m_options.loraRank)
         throw std::runtime_error(
@@ -404,14 +358,7 @@ void SubjectTrainer::load_checkpoint(const std::string& dirIn) {
         torch::NoGradGuard noGrad;
         load_weights(*m_unet, tensors, weights, strict);
     }
-    try {
-        torch::serialize::InputArchive archive;
-        archive.load_from((fs::path(dir) / "optimizer.pt").string());
-        m_optimizer->load(archive);
-    } catch (const c10::Error& e) {
-        throw std::runtime_error(dir + "/optimizer.pt: cannot restore the optimizer state (" +
-                                 std::string(e.what_without_backtrace()) + ")");
-    }
+    load_optimizer_state(*m_optimizer, dir);
     m_step = st.value("step", int64_t(0));
 }
 
