@@ -7,6 +7,7 @@
 #include "media/video_io.h"
 #include "ml/model_loader.h"
 #include "ml/pretrainer.h"
+#include "ml/subject_trainer.h"
 #include "ml/threads.h"
 #include "ml/tokenizer.h"
 
@@ -225,8 +226,10 @@ int runPretrainUnet(const Args& args) {
     const ClipSource source = makeSource(ap, opt.seed + 1);
 
     torch::NoGradGuard noGradLoading;
-    auto tokenizer = std::make_shared<const ml::ClipTokenizer>(folder.componentDir("tokenizer"));
-    ml::ClipTextModel textEncoder = ml::load_clip_text_model(folder.componentDir("text_encoder"));
+    // Only the frozen text side is loaded from the folder (the UNet trains from scratch).
+    auto text = std::make_shared<ml::TrainingModels>();
+    text->tokenizer = std::make_shared<const ml::ClipTokenizer>(folder.componentDir("tokenizer"));
+    text->textEncoder = ml::load_clip_text_model(folder.componentDir("text_encoder"));
     ml::LoadOptions strict;
     strict.requireComplete = true;
     const std::string vaeDir = folder.componentDir("vae");
@@ -240,12 +243,8 @@ int runPretrainUnet(const Args& args) {
     const std::string schedDir = folder.componentDir("scheduler");
     const ml::DDIMScheduler schedule(
         ml::SchedulerConfig::from_json(ml::read_component_config(schedDir), schedDir));
-    auto encode = [tokenizer, textEncoder](const std::vector<std::string>& prompts) mutable {
-        torch::NoGradGuard noGrad;
-        std::vector<torch::Tensor> ids;
-        for (const auto& p : prompts)
-            ids.push_back(torch::tensor(tokenizer->encode_padded(p, 77).ids, torch::kLong));
-        return textEncoder->forward(torch::stack(ids)).last_hidden_state;
+    auto encode = [text](const std::vector<std::string>& prompts) {
+        return ml::encode_prompts(*text, prompts);
     };
     ml::UNetPretrainer trainer(unet.ptr(), vae.ptr(), encode, schedule, opt);
     const std::string work = ap.get("--work", (fs::path(folder.root) / ".pretrain-unet").string());
