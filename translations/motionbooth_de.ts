@@ -750,6 +750,22 @@ Die umgewandelte Kopie kommt nach %1; der ursprüngliche Ordner bleibt unveränd
         <source>Took %1</source>
         <translation>Dauer %1</translation>
     </message>
+    <message>
+        <source>Step preview</source>
+        <translation>Schrittvorschau</translation>
+    </message>
+    <message>
+        <source>Where the take is going: a cheap picture of every frame after the last denoising step. Cancel the job if it goes wrong.</source>
+        <translation>Wohin der Take geht: ein schnelles Bild jedes Einzelbilds nach dem letzten Entrauschungsschritt. Brechen Sie den Auftrag ab, wenn er misslingt.</translation>
+    </message>
+    <message>
+        <source>%p% — failed</source>
+        <translation>%p% — fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%p% — cancelled</source>
+        <translation>%p% — abgebrochen</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::LossPlot</name>
@@ -1304,6 +1320,22 @@ Wiederherstellen?</translation>
         <source>Training steps (the reference trains 300):</source>
         <translation>Trainingsschritte (die Referenz trainiert 300):</translation>
     </message>
+    <message>
+        <source>Render &amp;Take…</source>
+        <translation>&amp;Take rendern…</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Generate takes of the shot with the diffusion model: choose size, length, steps, sampler and precision, with the time it will take</source>
+        <translation>Takes der Einstellung mit dem Diffusionsmodell erzeugen: Größe, Länge, Schritte, Sampler und Genauigkeit wählen, mit der voraussichtlichen Dauer</translation>
+    </message>
+    <message>
+        <source>Cannot render takes</source>
+        <translation>Takes können nicht gerendert werden</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::MaskEditor</name>
@@ -1357,6 +1389,14 @@ Wiederherstellen?</translation>
         <source>%1  •  %2 / %3</source>
         <translation>%1  •  %2 / %3</translation>
     </message>
+    <message>
+        <source>Step preview of the take being rendered</source>
+        <translation>Schrittvorschau des Takes, der gerade gerendert wird</translation>
+    </message>
+    <message>
+        <source>frame %1 / %2</source>
+        <translation>Bild %1 / %2</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::ProcessJob</name>
@@ -1404,12 +1444,143 @@ Wiederherstellen?</translation>
         <source>Convert to safetensors: %1</source>
         <translation>In safetensors umwandeln: %1</translation>
     </message>
+    <message>
+        <source>step %1 / %2 — preview</source>
+        <translation>Schritt %1 / %2 — Vorschau</translation>
+    </message>
+    <message>
+        <source>step %1 — preview</source>
+        <translation>Schritt %1 — Vorschau</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::ProjectDocument</name>
     <message>
         <source>Untitled</source>
         <translation>Unbenannt</translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::RenderDialog</name>
+    <message>
+        <source>Render Takes</source>
+        <translation>Takes rendern</translation>
+    </message>
+    <message>
+        <source>Built-in model (112 × 64, trained on this project&apos;s small world of balls, cubes and robots)</source>
+        <translation>Eingebautes Modell (112 × 64, trainiert auf der kleinen Welt dieses Projekts aus Bällen, Würfeln und Robotern)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Each take uses the next seed, so the takes are variations of the same shot</source>
+        <translation>Jeder Take verwendet den nächsten Seed, die Takes sind also Varianten derselben Einstellung</translation>
+    </message>
+    <message>
+        <source>Takes</source>
+        <translation>Takes</translation>
+    </message>
+    <message>
+        <source>%1 (built-in model)</source>
+        <translation>%1 (eingebautes Modell)</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Benutzerdefiniert</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Must be a multiple of the model&apos;s VAE scale factor (8 for Zeroscope).</source>
+        <translation>Muss ein Vielfaches des VAE-Skalierungsfaktors des Modells sein (8 bei Zeroscope).</translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation> Bilder</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Länge</translation>
+    </message>
+    <message>
+        <source>Denoising steps: the time of a take grows with them</source>
+        <translation>Entrauschungsschritte: die Dauer eines Takes wächst mit ihnen</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++ reaches in about 20 steps what DDIM reaches in 50</source>
+        <translation>DPM-Solver++ erreicht in etwa 20 Schritten, was DDIM in 50 erreicht</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Sampler</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>fp32 (exact)</source>
+        <translation>fp32 (exakt)</translation>
+    </message>
+    <message>
+        <source>bf16 (faster on CPUs with AVX512-BF16 or AMX)</source>
+        <translation>bf16 (schneller auf CPUs mit AVX512-BF16 oder AMX)</translation>
+    </message>
+    <message>
+        <source>What the model computes in. Automatic uses bf16 where the CPU computes it natively (about twice as fast, a close approximation) and fp32 elsewhere.</source>
+        <translation>Worin das Modell rechnet. Automatisch nimmt bf16, wo die CPU es direkt berechnet (etwa doppelt so schnell, eine enge Näherung), sonst fp32.</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>These settings are for these takes only; the shot keeps its own.</source>
+        <translation>Diese Einstellungen gelten nur für diese Takes; die Einstellung behält ihre eigenen.</translation>
+    </message>
+    <message>
+        <source>Render</source>
+        <translation>Rendern</translation>
+    </message>
+    <message>
+        <source>The built-in model was trained at 112 × 64; larger sizes are slower and look worse.</source>
+        <translation>Das eingebaute Modell wurde mit 112 × 64 trainiert; größere Formate sind langsamer und sehen schlechter aus.</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>Seed %1</translation>
+    </message>
+    <message>
+        <source>seeds %1–%2</source>
+        <translation>Seeds %1–%2</translation>
+    </message>
+    <message>
+        <source>Estimated time: no estimate yet. It is measured when a take with this model, size, length and precision has finished on this computer.</source>
+        <translation>Geschätzte Dauer: noch keine Schätzung. Sie wird gemessen, sobald ein Take mit diesem Modell, dieser Größe, Länge und Genauigkeit auf diesem Rechner fertig ist.</translation>
+    </message>
+    <message>
+        <source>measured: %1 s per step</source>
+        <translation>gemessen: %1 s pro Schritt</translation>
+    </message>
+    <message>
+        <source>Estimated time: about %1 (%2)</source>
+        <translation>Geschätzte Dauer: etwa %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Estimated time: about %1 per take, %2 for %3 takes (%4)</source>
+        <translation>Geschätzte Dauer: etwa %1 pro Take, %2 für %3 Takes (%4)</translation>
     </message>
 </context>
 <context>
@@ -1652,6 +1823,34 @@ Wiederherstellen?</translation>
     <message>
         <source>%1 (built-in model)</source>
         <translation>%1 (eingebautes Modell)</translation>
+    </message>
+    <message>
+        <source>DDIM</source>
+        <translation>DDIM</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++ 2M</source>
+        <translation>DPM-Solver++ 2M</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++ 2M Karras</source>
+        <translation>DPM-Solver++ 2M Karras</translation>
+    </message>
+    <message>
+        <source>Euler</source>
+        <translation>Euler</translation>
+    </message>
+    <message>
+        <source>The solver that removes the noise. DPM-Solver++ reaches in about 20 steps what DDIM reaches in 50; the subject and camera controls act at the same points of the schedule whatever the step count.</source>
+        <translation>Das Verfahren, das das Rauschen entfernt. DPM-Solver++ erreicht in etwa 20 Schritten, was DDIM in 50 erreicht; Motiv- und Kamerasteuerung wirken unabhängig von der Schrittzahl an denselben Stellen des Ablaufs.</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Sampler</translation>
+    </message>
+    <message>
+        <source>Change sampler</source>
+        <translation>Sampler ändern</translation>
     </message>
 </context>
 <context>
@@ -1932,14 +2131,6 @@ Maske: %1</translation>
 %2</source>
         <translation>Seed %1
 %2</translation>
-    </message>
-    <message>
-        <source>Render Variations</source>
-        <translation>Varianten rendern</translation>
-    </message>
-    <message>
-        <source>Number of takes (seeds %1, %2, …):</source>
-        <translation>Anzahl der Takes (Seeds %1, %2, …):</translation>
     </message>
 </context>
 <context>

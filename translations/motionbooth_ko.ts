@@ -741,6 +741,22 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
         <source>Took %1</source>
         <translation>소요 %1</translation>
     </message>
+    <message>
+        <source>Step preview</source>
+        <translation>단계 미리보기</translation>
+    </message>
+    <message>
+        <source>Where the take is going: a cheap picture of every frame after the last denoising step. Cancel the job if it goes wrong.</source>
+        <translation>테이크가 어떻게 되어 가는지: 마지막 노이즈 제거 단계 뒤 모든 프레임의 간단한 그림입니다. 잘못되어 가면 작업을 취소하세요.</translation>
+    </message>
+    <message>
+        <source>%p% — failed</source>
+        <translation>%p% — 실패</translation>
+    </message>
+    <message>
+        <source>%p% — cancelled</source>
+        <translation>%p% — 취소됨</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::LossPlot</name>
@@ -1295,6 +1311,22 @@ Recover it?</source>
         <source>Training steps (the reference trains 300):</source>
         <translation>학습 단계 수 (참조 구현은 300):</translation>
     </message>
+    <message>
+        <source>Render &amp;Take…</source>
+        <translation>테이크 렌더링(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Generate takes of the shot with the diffusion model: choose size, length, steps, sampler and precision, with the time it will take</source>
+        <translation>확산 모델로 샷의 테이크를 생성합니다: 크기, 길이, 단계, 샘플러, 정밀도를 고르고 걸릴 시간을 확인합니다</translation>
+    </message>
+    <message>
+        <source>Cannot render takes</source>
+        <translation>테이크를 렌더링할 수 없습니다</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::MaskEditor</name>
@@ -1348,6 +1380,14 @@ Recover it?</source>
         <source>%1  •  %2 / %3</source>
         <translation>%1  •  %2 / %3</translation>
     </message>
+    <message>
+        <source>Step preview of the take being rendered</source>
+        <translation>렌더링 중인 테이크의 단계 미리보기</translation>
+    </message>
+    <message>
+        <source>frame %1 / %2</source>
+        <translation>프레임 %1 / %2</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::ProcessJob</name>
@@ -1395,12 +1435,143 @@ Recover it?</source>
         <source>Convert to safetensors: %1</source>
         <translation>safetensors로 변환: %1</translation>
     </message>
+    <message>
+        <source>step %1 / %2 — preview</source>
+        <translation>단계 %1 / %2 — 미리보기</translation>
+    </message>
+    <message>
+        <source>step %1 — preview</source>
+        <translation>단계 %1 — 미리보기</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::ProjectDocument</name>
     <message>
         <source>Untitled</source>
         <translation>제목 없음</translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::RenderDialog</name>
+    <message>
+        <source>Render Takes</source>
+        <translation>테이크 렌더링</translation>
+    </message>
+    <message>
+        <source>Built-in model (112 × 64, trained on this project&apos;s small world of balls, cubes and robots)</source>
+        <translation>내장 모델 (112 × 64, 이 프로젝트의 공, 큐브, 로봇으로 이루어진 작은 세계로 학습됨)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Each take uses the next seed, so the takes are variations of the same shot</source>
+        <translation>테이크마다 다음 시드를 사용하므로 테이크들은 같은 샷의 변형입니다</translation>
+    </message>
+    <message>
+        <source>Takes</source>
+        <translation>테이크</translation>
+    </message>
+    <message>
+        <source>%1 (built-in model)</source>
+        <translation>%1 (내장 모델)</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>사용자 지정</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Must be a multiple of the model&apos;s VAE scale factor (8 for Zeroscope).</source>
+        <translation>모델 VAE 배율의 배수여야 합니다 (Zeroscope는 8).</translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation> 프레임</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <source>Denoising steps: the time of a take grows with them</source>
+        <translation>노이즈 제거 단계: 단계가 많을수록 테이크가 오래 걸립니다</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>단계</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++ reaches in about 20 steps what DDIM reaches in 50</source>
+        <translation>DPM-Solver++는 DDIM이 50단계에서 얻는 결과를 약 20단계에서 얻습니다</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>샘플러</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>fp32 (exact)</source>
+        <translation>fp32 (정확)</translation>
+    </message>
+    <message>
+        <source>bf16 (faster on CPUs with AVX512-BF16 or AMX)</source>
+        <translation>bf16 (AVX512-BF16 또는 AMX가 있는 CPU에서 더 빠름)</translation>
+    </message>
+    <message>
+        <source>What the model computes in. Automatic uses bf16 where the CPU computes it natively (about twice as fast, a close approximation) and fp32 elsewhere.</source>
+        <translation>모델이 계산에 쓰는 형식입니다. 자동은 CPU가 bf16을 직접 계산하면 bf16(약 두 배 빠르고 근사가 가까움)을, 그렇지 않으면 fp32를 씁니다.</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>정밀도</translation>
+    </message>
+    <message>
+        <source>These settings are for these takes only; the shot keeps its own.</source>
+        <translation>이 설정은 이번 테이크에만 적용되며, 샷은 자체 설정을 유지합니다.</translation>
+    </message>
+    <message>
+        <source>Render</source>
+        <translation>렌더링</translation>
+    </message>
+    <message>
+        <source>The built-in model was trained at 112 × 64; larger sizes are slower and look worse.</source>
+        <translation>내장 모델은 112 × 64로 학습되었습니다. 더 큰 크기는 느리고 결과도 나빠집니다.</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>시드 %1</translation>
+    </message>
+    <message>
+        <source>seeds %1–%2</source>
+        <translation>시드 %1–%2</translation>
+    </message>
+    <message>
+        <source>Estimated time: no estimate yet. It is measured when a take with this model, size, length and precision has finished on this computer.</source>
+        <translation>예상 시간: 아직 추정치가 없습니다. 이 컴퓨터에서 이 모델, 크기, 길이, 정밀도로 테이크가 끝나면 측정됩니다.</translation>
+    </message>
+    <message>
+        <source>measured: %1 s per step</source>
+        <translation>측정값: 단계당 %1초</translation>
+    </message>
+    <message>
+        <source>Estimated time: about %1 (%2)</source>
+        <translation>예상 시간: 약 %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Estimated time: about %1 per take, %2 for %3 takes (%4)</source>
+        <translation>예상 시간: 테이크당 약 %1, 테이크 %3개에 %2 (%4)</translation>
     </message>
 </context>
 <context>
@@ -1643,6 +1814,34 @@ Recover it?</source>
     <message>
         <source>%1 (built-in model)</source>
         <translation>%1 (내장 모델)</translation>
+    </message>
+    <message>
+        <source>DDIM</source>
+        <translation>DDIM</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++ 2M</source>
+        <translation>DPM-Solver++ 2M</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++ 2M Karras</source>
+        <translation>DPM-Solver++ 2M Karras</translation>
+    </message>
+    <message>
+        <source>Euler</source>
+        <translation>Euler</translation>
+    </message>
+    <message>
+        <source>The solver that removes the noise. DPM-Solver++ reaches in about 20 steps what DDIM reaches in 50; the subject and camera controls act at the same points of the schedule whatever the step count.</source>
+        <translation>노이즈를 제거하는 풀이법입니다. DPM-Solver++는 DDIM이 50단계에서 얻는 결과를 약 20단계에서 얻으며, 대상과 카메라 제어는 단계 수와 관계없이 일정의 같은 지점에서 작동합니다.</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>샘플러</translation>
+    </message>
+    <message>
+        <source>Change sampler</source>
+        <translation>샘플러 변경</translation>
     </message>
 </context>
 <context>
@@ -1920,14 +2119,6 @@ Mask: %1</source>
 %2</source>
         <translation>시드 %1
 %2</translation>
-    </message>
-    <message>
-        <source>Render Variations</source>
-        <translation>변형 렌더링</translation>
-    </message>
-    <message>
-        <source>Number of takes (seeds %1, %2, …):</source>
-        <translation>테이크 수 (시드 %1, %2, …):</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,23 @@ const char* kInProcess = "jobs/inProcess";
 const char* kAutosave = "editor/autosaveSeconds";
 const char* kLanguage = "editor/language";
 const char* kRecent = "editor/recentFiles";
+const char* kStepSeconds = "render/stepSeconds"; ///< one map: estimate key → seconds per step
 } // namespace
+
+std::optional<double> AppSettings::stepSeconds(const QString& key) {
+    const QVariantMap m = QSettings().value(kStepSeconds).toMap();
+    bool ok = false;
+    const double s = m.value(key).toDouble(&ok);
+    if (!ok || !(s > 0))
+        return std::nullopt;
+    return s;
+}
+void AppSettings::setStepSeconds(const QString& key, double seconds) {
+    QSettings settings;
+    QVariantMap m = settings.value(kStepSeconds).toMap();
+    m.insert(key, seconds);
+    settings.setValue(kStepSeconds, m);
+}
 
 QString AppSettings::modelFolder() {
     return QSettings().value(kModelFolder).toString();

@@ -2,10 +2,12 @@
 /**
  * \file app_settings.h
  * \brief The editor's preferences, kept with QSettings: model folder, threads, device, where jobs run,
- *        autosave interval, language, recent projects.
+ *        autosave interval, language, recent projects; and the measured time per denoising step of finished
+ *        takes, by model, size, frames, precision and device (the render dialog's estimate).
  */
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace mb::ui {
 
@@ -38,6 +40,10 @@ public:
     static void addRecentFile(const QString& path);
     static void removeRecentFile(const QString& path);
     static void clearRecentFiles();
+
+    /** Seconds per denoising step measured for `key` (RenderDialog::estimateKey()), if a take was timed. */
+    static std::optional<double> stepSeconds(const QString& key);
+    static void setStepSeconds(const QString& key, double seconds);
 
     /** Where autosave copies are kept (created on first autosave). */
     static QString autosaveFolder();

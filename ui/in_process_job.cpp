@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QThread>
 
+#include <cstring>
 #include <exception>
 #include <filesystem>
 
@@ -39,7 +40,7 @@ void InProcessJob::begin() {
     control.cancel = m_cancel.get();
     // Called on the worker thread: hand each report to the UI thread (queued, so the work never waits).
     control.progress = [this](const JobProgress& p) {
-        const double percent = 100.0 * p.fraction();
+        const double percent = p.percent(); // overall when the job gives it; 100 only when it is done
         const QString stage = QString::fromStdString(p.stage), message = QString::fromStdString(p.message);
         QList<QPair<QString, double>> values;
         for (const auto& [name, value] : p.values)
@@ -77,6 +78,16 @@ void InProcessJob::begin() {
     m_thread->start(QThread::LowPriority);
 }
 
+void InProcessJob::postPreview(const QImage& strip, int frames, int step, int steps) {
+    QMetaObject::invokeMethod(
+        this,
+        [this, strip, frames, step, steps] {
+            if (isActive())
+                setPreview(strip, frames, step, steps);
+        },
+        Qt::QueuedConnection);
+}
+
 void InProcessJob::cancel() {
     if (status() == Status::Pending) {
         end(Status::Cancelled);
@@ -108,9 +119,11 @@ void InProcessJob::onWorkDone() {
 }
 
 InProcessJob* makeInProcessRenderJob(const QString& projectPath, const QString& outputPath, quint64 seed,
-                                     const QString& model, int threads, QObject* parent) {
+                                     const QString& model, int threads, const RenderOptions& options,
+                                     QObject* parent) {
     QStringList args{QStringLiteral("render"), projectPath,          QStringLiteral("-o"), outputPath,
                      QStringLiteral("--seed"), QString::number(seed)};
+    args << options.cliArguments();
     if (!model.isEmpty())
         args << QStringLiteral("--model") << model;
     if (threads > 0)
@@ -120,7 +133,25 @@ InProcessJob* makeInProcessRenderJob(const QString& projectPath, const QString& 
     request.seed = seed;
     request.model = model.toStdString();
     request.threads = threads;
+    request.frames = options.frames;
+    request.width = options.width;
+    request.height = options.height;
+    request.steps = options.steps;
+    request.sampler = options.sampler.toStdString();
+    if (!options.precision.isEmpty())
+        request.precision = options.precision.toStdString();
     const std::string project = projectPath.toStdString();
+    // The job is made after its work, which reports previews into it: the work reads it from here.
+    auto self = std::make_shared<InProcessJob*>(nullptr);
+    request.onPreview = [self](const TakePreview& p) {
+        // Copied into the image here, on the worker: the render's buffer is gone once this returns.
+        QImage strip(p.width * p.frames, p.height, QImage::Format_RGB888);
+        for (int f = 0; f < p.frames; ++f)
+            for (int y = 0; y < p.height; ++y)
+                std::memcpy(strip.scanLine(y) + size_t(f) * p.width * 3,
+                            p.rgb.data() + (size_t(f) * p.height + y) * p.width * 3, size_t(p.width) * 3);
+        (*self)->postPreview(strip, p.frames, p.step, p.steps);
+    };
     auto* job = new InProcessJob(
         ProcessJob::tr("Render take (seed %1)").arg(seed), args,
         [project, request](const JobControl& control) {
@@ -131,6 +162,7 @@ InProcessJob* makeInProcessRenderJob(const QString& projectPath, const QString& 
                 .arg(r.seconds, 0, 'f', 1);
         },
         parent);
+    *self = job;
     job->setOutputPath(outputPath);
     job->setTag(seed);
     return job;

@@ -5,9 +5,11 @@
  *        editor, as an alternative to the separate `motionbooth-cli` process (ProcessJob).
  *
  * It is a ProcessJob for the queue and the Jobs dock: the job's JobProgress reports become the same progress
- * (percent of the current stage), stage, log lines and named values (training losses) a child's
- * `percentage:`/`log:`/`value:` lines give, so progress bar, ETA, log, loss plot and cancel work alike. The
- * reports are queued to the UI thread; the UI thread never waits for the work.
+ * (the job's overall percent when it gives one, as a take does, else the current stage's), stage, log lines
+ * and named values (training losses) a child's `percentage:`/`log:`/`value:` lines give, and a take's step
+ * previews come straight from renderTake's callback instead of a `preview:` file, so progress bar, ETA, log,
+ * loss plot, previews and cancel work alike. The reports are queued to the UI thread; the UI thread never
+ * waits for the work.
  *
  * cancel() requests the job's CancelToken; the work stops at its next check (between denoising steps,
  * training steps, weight files) and the job ends Cancelled. Unlike a child process it cannot be killed, and a
@@ -25,6 +27,7 @@
  */
 #include "doc/job.h"
 #include "ui/process_job.h"
+#include "ui/render_options.h"
 
 #include <functional>
 #include <memory>
@@ -53,6 +56,10 @@ public:
     /** The program name commandLine() shows for in-process jobs. */
     static QString programName();
 
+    /** Hands a step preview to the UI thread (queued); callable from the work. `strip` holds `frames`
+     *  pictures side by side. */
+    void postPreview(const QImage& strip, int frames, int step, int steps);
+
 public Q_SLOTS:
     /** Starts the work on a new worker thread (once). */
     void begin() override;
@@ -71,11 +78,12 @@ private:
 };
 
 /** Queues a render of a take in-process: loads `projectPath` and runs renderTake (as `motionbooth-cli render
- *  PROJECT -o OUT --seed S` would); outputPath() and tag() as makeRenderJob() sets them. `model` may override
- *  the project's model folder (empty = the project's); `threads` 0 = all cores. */
+ *  PROJECT -o OUT --seed S` would, with `options` as its draft flags); outputPath() and tag() as
+ *  makeRenderJob() sets them; step previews as preview(). `model` may override the project's model folder
+ *  (empty = the project's); `threads` 0 = all cores. */
 InProcessJob* makeInProcessRenderJob(const QString& projectPath, const QString& outputPath, quint64 seed,
                                      const QString& model = QString(), int threads = 0,
-                                     QObject* parent = nullptr);
+                                     const RenderOptions& options = {}, QObject* parent = nullptr);
 
 /** Fine-tunes the learned subjects of `projectPath` in-process (trainSubjects with the defaults of
  *  `motionbooth-cli train`); the losses come as values. `result` (when given) is filled on success before the

@@ -10,6 +10,7 @@
 #include "ui/process_job.h"
 #include "ui/project_document.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -95,13 +96,23 @@ InProcessJob* JobLauncher::offerConversionOfSettingsFolder() {
 }
 
 ProcessJob* JobLauncher::makeRenderJob(const QString& projectFile, const QString& outputPath, quint64 seed,
-                                       const QString& model) const {
+                                       const QString& model, const RenderOptions& options) const {
     const int threads = AppSettings::threads();
     ProcessJob* job = nullptr;
     if (inProcess()) {
-        job = makeInProcessRenderJob(projectFile, outputPath, seed, model, threads);
+        job = makeInProcessRenderJob(projectFile, outputPath, seed, model, threads, options);
     } else {
         job = mb::ui::makeRenderJob(m_cliProgram, projectFile, outputPath, seed);
+        job->addArguments(options.cliArguments());
+        // The `preview:` lines name the step only: the frame and step counts come from what is rendered.
+        const Shot& shot = m_document->project().shot;
+        const QDir previews(QDir::temp().filePath(QStringLiteral("motionbooth-jobs")));
+        QDir().mkpath(previews.path());
+        job->setPreviewFile(previews.filePath(QStringLiteral("%1-%2-preview.png")
+                                                  .arg(QFileInfo(outputPath).completeBaseName())
+                                                  .arg(QDateTime::currentMSecsSinceEpoch())),
+                            options.frames > 0 ? options.frames : shot.frames,
+                            options.steps > 0 ? options.steps : shot.steps);
         if (!model.isEmpty())
             job->addArguments({QStringLiteral("--model"), model});
         if (threads > 0)

@@ -15,6 +15,8 @@
  * losses show in the Jobs dock's plot, and on success the checkpoint (and the identifiers it was trained
  * with) become the project's render settings as one undoable step per change, so later renders use it.
  */
+#include "ui/render_options.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -51,10 +53,12 @@ public:
     /** Offers to convert the Preferences model folder (after the user chose it); returns the queued job. */
     InProcessJob* offerConversionOfSettingsFolder();
 
-    /** A job (not queued yet) rendering one take of `projectFile` (a saved file or a snapshot) into
-     *  `outputPath` with `seed`, using `model` (see modelFolderForJob()) and the Preferences' threads. */
+    /** A job (not queued yet) rendering one take of `projectFile` (a saved file or a snapshot of the
+     *  document) into `outputPath` with `seed`, using `model` (see modelFolderForJob()), the Preferences'
+     *  threads and the draft `options`. It gives step previews (ProcessJob::preview()): a process job writes
+     *  them to a temporary file of its own. */
     ProcessJob* makeRenderJob(const QString& projectFile, const QString& outputPath, quint64 seed,
-                              const QString& model) const;
+                              const QString& model, const RenderOptions& options = {}) const;
     /**
      * Fine-tunes the current project's learned subjects for `steps` optimizer steps. The project must be
      * saved and unmodified (the job reads the file; checkpoints go next to it). Returns the queued job, or

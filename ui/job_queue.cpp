@@ -2,6 +2,8 @@
 
 #include <QTimer>
 
+#include <cmath>
+
 namespace mb::ui {
 
 JobQueue::JobQueue(QObject* parent) : QStandardItemModel(0, ColumnCount, parent) {
@@ -115,7 +117,9 @@ void JobQueue::updateRow(ProcessJob* job) {
         return;
     item(row, ColumnJob)->setText(job->label());
     item(row, ColumnStatus)->setText(statusText(job->status()));
-    item(row, ColumnProgress)->setText(QStringLiteral("%1%").arg(job->percent(), 0, 'f', 0));
+    // Rounded down: "100%" only for a job that finished.
+    item(row, ColumnProgress)
+        ->setText(QStringLiteral("%1%").arg(std::floor(job->percent() + 1e-9), 0, 'f', 0));
     item(row, ColumnProgress)->setData(job->percent(), Qt::UserRole);
     item(row, ColumnEta)
         ->setText(job->isActive() ? ProcessJob::formatDuration(job->remainingMs()) : QString());

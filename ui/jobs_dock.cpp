@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPixmap>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -15,7 +16,13 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace mb::ui {
+
+namespace {
+constexpr int kPreviewHeight = 40; ///< of the step-preview strip, in pixels
+} // namespace
 
 JobsDock::JobsDock(JobQueue* queue, QWidget* parent) : QWidget(parent), m_queue(queue) {
     auto* layout = new QVBoxLayout(this);
@@ -30,6 +37,8 @@ JobsDock::JobsDock(JobQueue* queue, QWidget* parent) : QWidget(parent), m_queue(
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAccessibleName(tr("Job queue"));
+    // Small minimums, so the dock fits under the stage on a 1366×768 screen; the splitter shares the rest.
+    m_view->setMinimumHeight(48);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(JobQueue::ColumnJob, QHeaderView::Stretch);
     for (int c = JobQueue::ColumnStatus; c < JobQueue::ColumnCount; ++c)
@@ -61,6 +70,21 @@ JobsDock::JobsDock(JobQueue* queue, QWidget* parent) : QWidget(parent), m_queue(
     m_error->setStyleSheet(QStringLiteral("color: #ff6b6b;"));
     m_error->hide();
     dl->addWidget(m_error);
+    // A take's latest step preview: its frames side by side, a strip a few lines high.
+    m_previewBox = new QWidget(details);
+    auto* pr = new QHBoxLayout(m_previewBox);
+    pr->setContentsMargins(0, 0, 0, 0);
+    m_previewThumb = new QLabel(m_previewBox);
+    m_previewThumb->setAccessibleName(tr("Step preview"));
+    m_previewThumb->setToolTip(tr("Where the take is going: a cheap picture of every frame after the last "
+                                  "denoising step. Cancel the job if it goes wrong."));
+    m_previewText = new QLabel(m_previewBox);
+    m_previewText->setEnabled(false);
+    pr->addWidget(m_previewThumb);
+    pr->addWidget(m_previewText, 1);
+    m_previewBox->setFixedHeight(kPreviewHeight);
+    m_previewBox->hide();
+    dl->addWidget(m_previewBox);
     m_lossPlot = new LossPlot(details);
     m_lossPlot->setMinimumHeight(140);
     m_lossPlot->hide();
@@ -70,6 +94,7 @@ JobsDock::JobsDock(JobQueue* queue, QWidget* parent) : QWidget(parent), m_queue(
     m_log->setMaximumBlockCount(5000);
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_log->setAccessibleName(tr("Job log"));
+    m_log->setMinimumHeight(36);
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_log->setFont(mono);
@@ -143,6 +168,10 @@ void JobsDock::onRowsInserted(int first, int last) {
             if (job == m_current)
                 refresh();
         });
+        connect(job, &ProcessJob::previewChanged, this, [this, job] {
+            if (job == m_current)
+                refreshPreview();
+        });
         connect(job, &QObject::destroyed, this, [this, job] { m_values.remove(job); });
     }
     if (!m_current)
@@ -183,16 +212,55 @@ void JobsDock::refresh() {
         m_stage->clear();
         m_times->clear();
         m_error->hide();
+        m_progress->setFormat(QStringLiteral("%p%"));
+        refreshPreview();
         return;
     }
     m_title->setText(QStringLiteral("%1 \u2014 %2").arg(job->label(), JobQueue::statusText(job->status())));
     m_title->setToolTip(job->commandLine());
-    m_progress->setValue(int(job->percent() * 10.0 + 0.5));
+    // Tenths of a percent, rounded down: only a finished job fills the bar.
+    m_progress->setValue(int(job->percent() * 10.0 + 1e-6));
+    switch (job->status()) {
+    case ProcessJob::Status::Failed:
+        m_progress->setFormat(tr("%p% \u2014 failed"));
+        break;
+    case ProcessJob::Status::Cancelled:
+        m_progress->setFormat(tr("%p% \u2014 cancelled"));
+        break;
+    default:
+        m_progress->setFormat(QStringLiteral("%p%"));
+    }
+    refreshPreview();
     m_stage->setText(job->stage().isEmpty() ? QString() : tr("Stage: %1").arg(job->stage()));
     const bool failed = job->status() == ProcessJob::Status::Failed;
     m_error->setVisible(failed);
     m_error->setText(failed ? job->errorMessage() : QString());
     refreshTimes();
+}
+
+void JobsDock::refreshPreview() {
+    ProcessJob* job = m_current;
+    // While it renders, and where a job stopped short; a finished take is in the Takes panel instead.
+    const bool show = job && !job->preview().isNull() && job->status() != ProcessJob::Status::Finished;
+    m_previewBox->setVisible(show);
+    if (!show) {
+        m_previewThumb->clear();
+        m_previewText->clear();
+        return;
+    }
+    // Scaled up to a readable strip (a frame of the built-in model's take is 28×16 cells), at most as wide
+    // as the dock, at a fixed height the layout keeps free.
+    const QImage strip = job->preview();
+    QImage scaled = strip.scaledToHeight(kPreviewHeight, Qt::SmoothTransformation);
+    const int maxWidth = std::max(120, width() - 160);
+    if (scaled.width() > maxWidth)
+        scaled = strip.scaled(maxWidth, kPreviewHeight, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    m_previewThumb->setPixmap(QPixmap::fromImage(scaled));
+    m_previewText->setText(job->previewCaption());
+}
+
+QString JobsDock::previewCaption() const {
+    return m_previewBox->isVisible() || !m_previewText->text().isEmpty() ? m_previewText->text() : QString();
 }
 
 void JobsDock::refreshTimes() {

@@ -2,10 +2,13 @@
 /**
  * \file jobs_dock.h
  * \brief The Jobs dock: the job queue (one job runs at a time) and the details of the selected job — progress
- *        bar, stage, elapsed time, ETA, a live log, the training loss plot when the job reports values, the
- *        error with the tail of stderr when it failed — with Cancel, Cancel All and Clear Finished.
+ *        bar, stage, elapsed time, ETA, a live log, the training loss plot when the job reports values, a
+ *        take's latest step preview as a thumbnail while it renders, the error with the tail of stderr when
+ *        it failed — with Cancel, Cancel All and Clear Finished.
  *
- * The dock follows the running job until the user selects another one.
+ * The bar of a take is its overall progress over all stages, so it and the ETA run once from 0 to 100 %; a
+ * failed or cancelled job keeps its bar where it stopped, marked "failed" or "cancelled" (and keeps its last
+ * preview, showing how far it got). The dock follows the running job until the user selects another one.
  */
 #include <QHash>
 #include <QPointer>
@@ -42,6 +45,9 @@ public:
     QString timeText() const;
     QString errorText() const;
     QPushButton* cancelButton() const { return m_cancelButton; }
+    /** The step-preview thumbnail (hidden when the shown job has none) and its caption. */
+    QLabel* previewThumbnail() const { return m_previewThumb; }
+    QString previewCaption() const;
 
     QSize sizeHint() const override { return {420, 320}; }
 
@@ -54,6 +60,7 @@ private:
     void refresh();
     void refreshTimes();
     void rebuildDetails();
+    void refreshPreview();
 
     JobQueue* m_queue;
     QPointer<ProcessJob> m_current;
@@ -64,6 +71,9 @@ private:
     QLabel* m_stage;
     QLabel* m_times;
     QLabel* m_error;
+    QWidget* m_previewBox;
+    QLabel* m_previewThumb;
+    QLabel* m_previewText;
     LossPlot* m_lossPlot;
     QPlainTextEdit* m_log;
     QPushButton* m_cancelButton;

@@ -16,6 +16,7 @@
 #include "ui/preview_widget.h"
 #include "ui/process_job.h"
 #include "ui/project_document.h"
+#include "ui/render_dialog.h"
 #include "ui/settings_dialog.h"
 #include "ui/shot_panel.h"
 #include "ui/stage_view.h"
@@ -39,6 +40,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QStatusBar>
 #include <QTimer>
@@ -89,7 +91,11 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder) : QMainWi
             [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     updateTitle();
     updateFrameLabel();
-    resize(1440, 900);
+    // As large as is comfortable, but never beyond the screen (the editor fits 1366×768).
+    QSize size(1440, 900);
+    if (const QScreen* s = screen())
+        size = size.boundedTo(s->availableGeometry().size());
+    resize(size);
     QTimer::singleShot(0, this, &MainWindow::probeCli);
 }
 
@@ -141,6 +147,12 @@ void MainWindow::createActions() {
                                   tr("Learn the subjects from their photos (MotionBooth subject learning); "
                                      "later renders use the checkpoint"));
     m_fineTuneAction->setObjectName(QStringLiteral("FineTuneSubjectsAction"));
+    m_renderTakeAction =
+        makeAction(tr("Render &Take\u2026"), QString(), QKeySequence(tr("Ctrl+R")),
+                   tr("Generate takes of the shot with the diffusion model: choose size, length, steps, "
+                      "sampler and precision, with the time it will take"));
+    m_renderTakeAction->setObjectName(QStringLiteral("RenderTakeAction"));
+    connect(m_renderTakeAction, &QAction::triggered, this, [this] { showRenderDialog(1); });
     connect(m_fineTuneAction, &QAction::triggered, this, &MainWindow::fineTuneSubjects);
     m_quitAction = makeAction(tr("&Quit"), QString(), QKeySequence::Quit, tr("Quit MotionBooth Studio"));
     connect(m_newAction, &QAction::triggered, this, &MainWindow::newProject);
@@ -311,9 +323,15 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::RightDockWidgetArea, propsDock);
 
     m_subjectPanel = new SubjectPanel(m_document, this);
+    // In a scroll area, like the properties: the panel (photos, mask editor) is taller than the space a
+    // 1366×768 screen leaves beside the timeline.
+    auto* subjectsScroll = new QScrollArea(this);
+    subjectsScroll->setWidget(m_subjectPanel);
+    subjectsScroll->setWidgetResizable(true);
+    subjectsScroll->setFrameShape(QFrame::NoFrame);
     auto* subjectsDock = new QDockWidget(tr("Subjects"), this);
     subjectsDock->setObjectName(QStringLiteral("SubjectsDock"));
-    subjectsDock->setWidget(m_subjectPanel);
+    subjectsDock->setWidget(subjectsScroll);
     addDockWidget(Qt::LeftDockWidgetArea, subjectsDock);
 
     m_takesPanel = new TakesPanel(m_document, this);
@@ -324,7 +342,7 @@ void MainWindow::createDocks() {
     tabifyDockWidget(subjectsDock, takesDock);
     subjectsDock->raise();
     connect(m_takesPanel, &TakesPanel::playRequested, this, &MainWindow::playTake);
-    connect(m_takesPanel, &TakesPanel::renderVariationsRequested, this, &MainWindow::renderVariations);
+    connect(m_takesPanel, &TakesPanel::renderRequested, this, [this] { showRenderDialog(4); });
 
     m_jobsDock = new JobsDock(m_jobQueue, this);
     auto* jobsDock = new QDockWidget(tr("Jobs"), this);
@@ -382,6 +400,7 @@ void MainWindow::createMenus() {
     file->addSeparator();
     file->addAction(m_exportAction);
     file->addAction(m_renderAnimaticAction);
+    file->addAction(m_renderTakeAction);
     file->addAction(m_fineTuneAction);
     file->addAction(m_farmPanel->renderOnFarmAction());
     file->addSeparator();
@@ -739,7 +758,18 @@ void MainWindow::renderAnimaticInBackground() {
     m_jobsDockWidget->raise();
 }
 
-void MainWindow::renderVariations(int count, quint64 firstSeed) {
+void MainWindow::showRenderDialog(int count) {
+    if (!m_takesPanel->renderAvailable()) {
+        QMessageBox::information(this, tr("Cannot render takes"), m_takesPanel->renderButton()->toolTip());
+        return;
+    }
+    RenderDialog dialog(m_document, m_takesPanel->nextSeed(), count, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    renderVariations(dialog.takeCount(), dialog.firstSeed(), dialog.options());
+}
+
+void MainWindow::renderVariations(int count, quint64 firstSeed, const RenderOptions& options) {
     // First, so a model conversion the user accepts is queued before the takes that use it.
     InProcessJob* conversion = nullptr;
     const QString model = m_jobLauncher->modelFolderForJob(&conversion);
@@ -754,18 +784,36 @@ void MainWindow::renderVariations(int count, quint64 firstSeed) {
         QMessageBox::critical(this, tr("Cannot render"), tr("Cannot create the folder %1").arg(dir.path()));
         return;
     }
+    // Where the render dialog's estimate for these settings is kept (what the finished takes measure).
+    const Shot& shot = m_document->project().shot;
+    const QString estimateKey =
+        RenderDialog::estimateKey(RenderDialog::modelFolderFor(m_document),
+                                  QSize(options.width > 0 ? options.width : shot.width,
+                                        options.height > 0 ? options.height : shot.height),
+                                  options.frames > 0 ? options.frames : shot.frames, options.precision);
+    m_previewFollowsRenders = true;
     for (int i = 0; i < count; ++i) {
         const quint64 seed = firstSeed + quint64(i);
         const QString out = dir.filePath(QStringLiteral("%1_seed%2.mp4").arg(base).arg(seed));
-        ProcessJob* job = m_jobLauncher->makeRenderJob(project, out, seed, model);
+        ProcessJob* job = m_jobLauncher->makeRenderJob(project, out, seed, model, options);
         if (conversion)
             connect(conversion, &ProcessJob::ended, job, [job](ProcessJob::Status status) {
                 if (status != ProcessJob::Status::Finished)
                     job->cancel(); // it would only fail on the missing converted folder
             });
-        connect(job, &ProcessJob::ended, this, [this, job](ProcessJob::Status status) {
-            if (status != ProcessJob::Status::Finished)
+        connect(job, &ProcessJob::previewChanged, this, [this, job] {
+            if (m_previewFollowsRenders)
+                showJobPreview(job);
+        });
+        connect(job, &ProcessJob::ended, this, [this, job, estimateKey](ProcessJob::Status status) {
+            const bool shown = m_previewJob == job && m_previewWidget->isShowingStepPreview();
+            if (shown)
+                m_previewJob = nullptr;
+            if (status != ProcessJob::Status::Finished) {
+                if (shown)
+                    m_previewWidget->clearStepPreview(); // no take: back to the animatic
                 return;
+            }
             Take take;
             take.video = job->outputPath().toStdString();
             // The render writes its sidecar (what reproduces the take) next to the video: `<video>.json`.
@@ -773,6 +821,10 @@ void MainWindow::renderVariations(int count, quint64 firstSeed) {
             take.seed = job->tag();
             take.createdUtc = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
             m_document->push(addTake(take, tr("Add take (seed %1)").arg(take.seed).toStdString()));
+            RenderDialog::recordFinishedTake(estimateKey, QString::fromStdString(take.sidecar));
+            // The artist watched it take shape: now the take itself.
+            if (shown)
+                showTake(job->outputPath(), take.seed);
         });
         m_jobQueue->add(job);
     }
@@ -780,11 +832,32 @@ void MainWindow::renderVariations(int count, quint64 firstSeed) {
     m_jobsDockWidget->raise();
 }
 
-void MainWindow::playTake(const QString& videoPath, quint64 seed) {
+void MainWindow::showJobPreview(ProcessJob* job) {
+    if (!job || job->preview().isNull())
+        return;
+    if (m_previewJob != job) {
+        m_previewJob = job;
+        m_previewDock->show();
+        m_previewDock->raise();
+    }
+    m_previewWidget->showStepPreview(
+        job->preview(), job->previewFrames(),
+        QStringLiteral("%1  \u2022  %2").arg(tr("Seed %1").arg(job->tag()), job->previewCaption()));
+}
+
+void MainWindow::showTake(const QString& videoPath, quint64 seed) {
     m_previewDock->show();
     m_previewDock->raise();
     if (!m_previewWidget->playTake(videoPath, m_document->project().shot.fps, tr("Seed %1").arg(seed)))
         statusBar()->showMessage(m_previewWidget->takeError(), 8000);
+}
+
+void MainWindow::playTake(const QString& videoPath, quint64 seed) {
+    // The artist chose what to watch: the Preview stops following the takes that are rendering.
+    if (m_jobQueue->runningJob())
+        m_previewFollowsRenders = false;
+    m_previewJob = nullptr;
+    showTake(videoPath, seed);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -7,7 +7,10 @@
  * Shortcuts: Space play/pause, Left/Right step frames, Home/End first/last frame, K add keyframe, Del delete
  * keyframe, V select tool, B box tool, O onion skin, Ctrl+Z/Ctrl+Shift+Z undo/redo, Ctrl+E export.
  */
+#include "ui/render_options.h"
+
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QDockWidget;
@@ -27,6 +30,7 @@ class FarmJobsPanel;
 class PlaybackController;
 class PreviewRenderer;
 class PreviewWidget;
+class ProcessJob;
 class ProjectDocument;
 class ShotPanel;
 class StageView;
@@ -58,6 +62,7 @@ public:
     /** Starts takes, fine-tuning and model conversions (separate process or in-process, Preferences). */
     JobLauncher* jobLauncher() const { return m_jobLauncher; }
     QAction* fineTuneAction() const { return m_fineTuneAction; }
+    QAction* renderTakeAction() const { return m_renderTakeAction; }
 
     /** Opens a project file; on failure shows (or, with `quiet`, only returns) the error. */
     bool openProject(const QString& path, bool quiet = false, QString* error = nullptr);
@@ -80,9 +85,14 @@ public Q_SLOTS:
     void deleteKeyframe();
     /** Queues `motionbooth-cli animatic` on the project (saved, or a temporary copy) as a background job. */
     void renderAnimaticInBackground();
-    /** Queues `count` `motionbooth-cli render` jobs with seeds firstSeed, firstSeed + 1, …; each finished one
-     *  becomes a take (undoable). */
-    void renderVariations(int count, quint64 firstSeed);
+    /** "Render Take…" / "Render Variations…": the render dialog (count, size, frames, steps, sampler,
+     *  precision, estimated time), then renderVariations() with its choices. */
+    void showRenderDialog(int count = 1);
+    /** Queues `count` `motionbooth-cli render` jobs with seeds firstSeed, firstSeed + 1, …, with the draft
+     *  `options` (none = the shot's settings); each finished one becomes a take (undoable) and records its
+     *  time for the render dialog's estimate. While a take renders, the Preview shows its step previews
+     *  (unless the artist plays a take meanwhile); a finished one then plays there. */
+    void renderVariations(int count, quint64 firstSeed, const mb::ui::RenderOptions& options = {});
     /** "Fine-tune subjects…": asks for the step count (and to save), then queues the training job whose
      *  checkpoint the project then renders with (undoable). */
     void fineTuneSubjects();
@@ -108,6 +118,10 @@ private:
     QString projectFileForJob();
     QAction* makeAction(const QString& text, const QString& icon, const QKeySequence& shortcut,
                         const QString& tip);
+    /** Shows `job`'s latest step preview in the Preview dock. */
+    void showJobPreview(ProcessJob* job);
+    /** Plays a take in the Preview without changing whether it follows the renders. */
+    void showTake(const QString& videoPath, quint64 seed);
 
     ProjectDocument* m_document;
     PreviewRenderer* m_previewRenderer;
@@ -125,7 +139,12 @@ private:
     FarmJobsPanel* m_farmPanel = nullptr;
     JobLauncher* m_jobLauncher = nullptr;
     QAction* m_fineTuneAction = nullptr;
+    QAction* m_renderTakeAction = nullptr;
     QDockWidget* m_previewDock = nullptr;
+    /** Whether the Preview follows the rendering takes (off once the artist plays a take meanwhile). */
+    bool m_previewFollowsRenders = true;
+    /** The job whose step previews the Preview shows. */
+    QPointer<ProcessJob> m_previewJob;
     QDockWidget* m_jobsDockWidget = nullptr;
     QString m_cliProgram;
     QProcess* m_cliProbe = nullptr; ///< `motionbooth-cli --help` while it runs

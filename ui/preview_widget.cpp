@@ -29,6 +29,11 @@ PreviewWidget::PreviewWidget(ProjectDocument* document, PreviewRenderer* rendere
     m_takeTimer = new QTimer(this);
     m_takeTimer->setTimerType(Qt::PreciseTimer);
     connect(m_takeTimer, &QTimer::timeout, this, [this] {
+        if (!m_stepFrames.isEmpty()) {
+            m_stepIndex = (m_stepIndex + 1) % int(m_stepFrames.size());
+            update();
+            return;
+        }
         if (m_takeFrames.isEmpty())
             return;
         m_takeIndex = (m_takeIndex + 1) % int(m_takeFrames.size());
@@ -41,7 +46,47 @@ int PreviewWidget::takeIntervalMs() const {
     return m_takeTimer->interval();
 }
 
+void PreviewWidget::startLoop() {
+    const double fps = m_document->project().shot.fps;
+    m_takeTimer->start(std::max(1, int(std::lround(1000.0 / std::max(1.0, fps)))));
+}
+
+void PreviewWidget::showStepPreview(const QImage& strip, int frames, const QString& caption) {
+    if (strip.isNull() || frames < 1)
+        return;
+    if (isPlayingTake())
+        stopTake();
+    const int w = strip.width() / frames;
+    QVector<QImage> pictures;
+    pictures.reserve(frames);
+    for (int f = 0; f < frames; ++f)
+        pictures << strip.copy(f * w, 0, w, strip.height());
+    const bool starting = m_stepFrames.isEmpty();
+    m_stepFrames = pictures;
+    m_stepIndex = starting ? 0 : m_stepIndex % frames;
+    m_stepCaption = caption;
+    if (starting) {
+        setAccessibleName(tr("Step preview of the take being rendered"));
+        startLoop();
+    }
+    update();
+}
+
+void PreviewWidget::clearStepPreview() {
+    if (m_stepFrames.isEmpty())
+        return;
+    m_stepFrames.clear();
+    m_stepCaption.clear();
+    m_stepIndex = 0;
+    if (!isPlayingTake()) {
+        m_takeTimer->stop();
+        setAccessibleName(tr("Animatic preview"));
+    }
+    update();
+}
+
 bool PreviewWidget::playTake(const QString& videoPath, double fps, const QString& title) {
+    clearStepPreview();
     stopTake();
     std::vector<cv::Mat> frames;
     try {
@@ -74,7 +119,10 @@ void PreviewWidget::stopTake() {
     m_takeFrames.clear();
     m_takeIndex = 0;
     m_takeError.clear();
-    setAccessibleName(tr("Animatic preview"));
+    if (isShowingStepPreview())
+        startLoop(); // the same timer plays the step preview
+    else
+        setAccessibleName(tr("Animatic preview"));
     if (was)
         Q_EMIT takeModeChanged(false);
     update();
@@ -89,7 +137,9 @@ void PreviewWidget::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), QColor(0x14, 0x16, 0x1a));
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
-    if (isPlayingTake())
+    if (isShowingStepPreview())
+        paintStepPreview(painter);
+    else if (isPlayingTake())
         paintTake(painter);
     else
         paintAnimatic(painter);
@@ -115,6 +165,19 @@ void PreviewWidget::paintAnimatic(QPainter& painter) {
     painter.drawText(
         target.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignRight,
         tr("%1  \u2022  %2 ms").arg(m_document->currentFrame()).arg(m_renderer->lastRenderMs(), 0, 'f', 1));
+}
+
+void PreviewWidget::paintStepPreview(QPainter& painter) {
+    const QImage& picture = m_stepFrames[m_stepIndex];
+    // The picture is the latent grid (a few dozen cells wide): scaled up smoothly it reads as a blurry
+    // sketch of the take, which is what it is.
+    const QRect target = fitted(picture.size(), rect().adjusted(0, 0, 0, -18));
+    painter.drawImage(target, picture);
+    painter.setPen(QColor(255, 255, 255, 200));
+    const QRect text = rect().adjusted(6, 2, -6, -2);
+    painter.drawText(text, Qt::AlignBottom | Qt::AlignLeft, m_stepCaption);
+    painter.drawText(text, Qt::AlignBottom | Qt::AlignRight,
+                     tr("frame %1 / %2").arg(m_stepIndex).arg(m_stepFrames.size() - 1));
 }
 
 void PreviewWidget::paintTake(QPainter& painter) {

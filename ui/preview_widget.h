@@ -3,7 +3,9 @@
  * \file preview_widget.h
  * \brief The Preview dock: the animatic of the current frame, redrawn on every edit and while playing; or, in
  *        player mode, a rendered take played at the shot's frame rate, optionally compared with the animatic
- *        side by side or as an onion skin (the take at half opacity over the animatic).
+ *        side by side or as an onion skin (the take at half opacity over the animatic); or, while a take
+ *        renders, its latest step preview (the cheap latent picture of where it is going), scaled up and
+ *        played in a loop, labelled "step k / N — preview", so an artist can cancel a take that goes wrong.
  */
 #include <QElapsedTimer>
 #include <QImage>
@@ -45,6 +47,18 @@ public:
     CompareMode compareMode() const { return m_compare; }
     QString takeError() const { return m_takeError; }
 
+    /**
+     * Step-preview mode: shows `strip` (`frames` pictures side by side, at latent resolution) scaled up to
+     * the widget, one frame after the other at the shot's rate, with `caption` drawn in a corner. A newer
+     * preview replaces the shown one without restarting the loop. Stops a playing take.
+     */
+    void showStepPreview(const QImage& strip, int frames, const QString& caption);
+    /** Leaves step-preview mode (back to the live animatic). */
+    void clearStepPreview();
+    bool isShowingStepPreview() const { return !m_stepFrames.isEmpty(); }
+    int stepPreviewFrameCount() const { return int(m_stepFrames.size()); }
+    QString stepPreviewCaption() const { return m_stepCaption; }
+
     QSize sizeHint() const override { return {320, 200}; }
 
 public Q_SLOTS:
@@ -59,6 +73,8 @@ protected:
 private:
     void paintAnimatic(QPainter& painter);
     void paintTake(QPainter& painter);
+    void paintStepPreview(QPainter& painter);
+    void startLoop();
 
     ProjectDocument* m_document;
     PreviewRenderer* m_renderer;
@@ -71,6 +87,10 @@ private:
     QString m_takeTitle, m_takeError;
     QTimer* m_takeTimer;
     CompareMode m_compare = CompareMode::Off;
+
+    QVector<QImage> m_stepFrames;
+    int m_stepIndex = 0;
+    QString m_stepCaption;
 };
 
 } // namespace mb::ui

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -35,6 +36,34 @@ ProcessJob::~ProcessJob() {
         kill();
         waitForFinished(2000);
     }
+    if (!m_previewFile.isEmpty())
+        QFile::remove(m_previewFile);
+}
+
+void ProcessJob::setPreviewFile(const QString& file, int frames, int steps) {
+    if (m_status != Status::Pending || file.isEmpty())
+        return;
+    m_previewFile = file;
+    m_previewFrames = std::max(1, frames);
+    m_previewSteps = steps;
+    m_arguments << QStringLiteral("--preview-file") << file;
+}
+
+QString ProcessJob::previewCaption() const {
+    if (m_preview.isNull())
+        return {};
+    return m_previewSteps > 0 ? tr("step %1 / %2 \u2014 preview").arg(m_previewStep).arg(m_previewSteps)
+                              : tr("step %1 \u2014 preview").arg(m_previewStep);
+}
+
+void ProcessJob::setPreview(const QImage& strip, int frames, int step, int steps) {
+    if (strip.isNull())
+        return;
+    m_preview = strip;
+    m_previewFrames = std::max(1, frames);
+    m_previewStep = step;
+    m_previewSteps = steps;
+    Q_EMIT previewChanged();
 }
 
 qint64 ProcessJob::elapsedMs() const {
@@ -160,6 +189,19 @@ void ProcessJob::parseStdoutLine(const QString& line) {
     } else if (line.startsWith(QLatin1String("log:"))) {
         appendLog(line.mid(4).trimmed());
         return;
+    } else if (line.startsWith(QLatin1String("preview:"))) {
+        // "preview: STEP PATH": the child replaced PATH atomically, so it is a whole PNG whenever it is read.
+        const QString rest = line.mid(8).trimmed();
+        bool ok = false;
+        const int step = rest.section(QLatin1Char(' '), 0, 0).toInt(&ok);
+        const QString path = rest.section(QLatin1Char(' '), 1);
+        if (ok && !path.isEmpty()) {
+            const QImage strip(path);
+            if (!strip.isNull())
+                setPreview(strip.convertToFormat(QImage::Format_RGB888), m_previewFrames, step,
+                           m_previewSteps);
+            return; // an unreadable preview is skipped: the next step brings another
+        }
     } else if (line.startsWith(QLatin1String("value:"))) {
         // "value: NAME NUMBER"
         const QStringList parts = line.mid(6).split(QLatin1Char(' '), Qt::SkipEmptyParts);
@@ -223,12 +265,18 @@ void ProcessJob::end(Status status) {
     if (status == Status::Finished) {
         m_percent = 100;
         Q_EMIT progressChanged(m_percent, m_stage);
+    } else if (m_percent >= 100) {
+        // A job that reported a stage complete and then failed did not finish: its bar must not look full.
+        m_percent = 99.9;
+        Q_EMIT progressChanged(m_percent, m_stage);
     }
     m_status = status;
     if (status == Status::Failed)
         appendLog(m_error);
     else if (status == Status::Cancelled)
         appendLog(tr("Cancelled."));
+    if (!m_previewFile.isEmpty())
+        QFile::remove(m_previewFile); // the picture itself stays in preview()
     Q_EMIT statusChanged(status);
     Q_EMIT ended(status);
 }

@@ -7,9 +7,13 @@
  * The child prints machine-readable lines on stdout (app/cli/cli_common.cpp):
  *   - `percentage: 42.0 stage`  overall progress in percent and the current stage's name,
  *   - `log: text`               a line for the log view,
- *   - `value: NAME NUMBER`      a named number, e.g. a training loss (`value: L_sub 0.0123`).
+ *   - `value: NAME NUMBER`      a named number, e.g. a training loss (`value: L_sub 0.0123`);
+ *   - `preview: STEP PATH`      a take's step preview (`render --preview-file PATH`), read at once.
  * Anything else on stdout or stderr goes to the log as it is; the last lines of stderr are kept for the error
- * message when the process fails. ETA = time elapsed per percentage point × points left.
+ * message when the process fails. A take's percentage is its overall progress over all its stages (load,
+ * text encoding, denoising, decoding, encoding), so ETA = time elapsed per percentage point × points left
+ * holds for the whole take. Only a finished job reads 100 %: a failed or cancelled one keeps where it
+ * stopped.
  *
  * A job kind is only a command line: "Render animatic", "Render take" and "Fine-tune subject" differ in their
  * arguments (see the make…Job() helpers), not in code.
@@ -27,6 +31,7 @@
  * \endcode
  */
 #include <QElapsedTimer>
+#include <QImage>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -48,7 +53,7 @@ public:
     QString commandLine() const { return m_program + QLatin1Char(' ') + m_arguments.join(QLatin1Char(' ')); }
     Status status() const { return m_status; }
     bool isActive() const { return m_status == Status::Running; }
-    /** Overall progress in percent (0..100) from the last `percentage:` line. */
+    /** Overall progress in percent (0..100) from the last `percentage:` line; below 100 unless Finished. */
     double percent() const { return m_percent; }
     QString stage() const { return m_stage; }
     /** Milliseconds since begin() (frozen when the job ends); 0 before. */
@@ -72,6 +77,21 @@ public:
             m_arguments << arguments;
     }
 
+    /**
+     * Step previews of a take: asks the child to write them to `file` (`--preview-file FILE`, added to the
+     * arguments; only before begin()). `frames` and `steps` are the take's (its `preview:` lines name only
+     * the step): the preview holds `frames` pictures side by side. The file is removed when the job ends.
+     */
+    void setPreviewFile(const QString& file, int frames, int steps);
+    QString previewFile() const { return m_previewFile; }
+    /** The latest step preview (null before the first): the take's frames side by side at latent size. */
+    QImage preview() const { return m_preview; }
+    int previewFrames() const { return m_previewFrames; }
+    int previewStep() const { return m_previewStep; }
+    int previewSteps() const { return m_previewSteps; }
+    /** "step 3 / 25 — preview" for the latest preview (empty before the first). */
+    QString previewCaption() const;
+
     /** How long cancel() waits after terminate() before it kills the child. */
     void setCancelGraceMs(int ms) { m_graceMs = ms; }
 
@@ -92,6 +112,8 @@ Q_SIGNALS:
     void logAppended(const QString& line);
     /** A `value: NAME NUMBER` line. */
     void valueReported(const QString& name, double value);
+    /** A new step preview (preview(), previewStep()). */
+    void previewChanged();
     /** Exactly once per job, after statusChanged to Finished, Failed or Cancelled. */
     void ended(mb::ui::ProcessJob::Status status);
 
@@ -103,6 +125,8 @@ protected:
     void setProgress(double percent, const QString& stage);
     /** A named value, as a `value:` line would give it (non-finite values are dropped). */
     void reportValue(const QString& name, double value);
+    /** A step preview, as a `preview:` line would give it: `strip` holds `frames` pictures side by side. */
+    void setPreview(const QImage& strip, int frames, int step, int steps);
     void appendLog(const QString& line);
     /** Sets errorMessage() (before end(Status::Failed)). */
     void setErrorMessage(const QString& message) { m_error = message; }
@@ -129,6 +153,9 @@ private:
     QString m_error;
     QString m_outputPath;
     quint64 m_tag = 0;
+    QString m_previewFile;
+    QImage m_preview;
+    int m_previewFrames = 0, m_previewStep = 0, m_previewSteps = 0;
     QElapsedTimer m_clock;
     qint64 m_finalElapsed = -1;
     bool m_cancelRequested = false;
@@ -152,7 +179,8 @@ QStringList cliCommands(const QString& program, int timeoutMs = 5000);
 /** `motionbooth-cli animatic PROJECT -o OUT --progress`. */
 ProcessJob* makeAnimaticJob(const QString& program, const QString& projectPath, const QString& outputPath,
                             QObject* parent = nullptr);
-/** `motionbooth-cli render PROJECT -o OUT --seed S --progress` (tag = seed). */
+/** `motionbooth-cli render PROJECT -o OUT --seed S --progress` (tag = seed). Draft overrides, previews,
+ *  model and threads are added with addArguments() / setPreviewFile(). */
 ProcessJob* makeRenderJob(const QString& program, const QString& projectPath, const QString& outputPath,
                           quint64 seed, QObject* parent = nullptr);
 /** `motionbooth-cli train PROJECT --progress` (its `value:` lines carry the losses). */

@@ -33,6 +33,8 @@ public:
 
     /** The size presets offered (ruling 12). */
     static QList<QSize> sizePresets();
+    /** The label shown for a sampler name of samplerNames() (e.g. "DPM-Solver++ 2M"). */
+    static QString samplerLabel(const std::string& name);
     /** The size the embedded default model was trained at (its best size; others work too). */
     static QSize builtInModelSize();
 
@@ -56,6 +58,7 @@ private:
     QSpinBox* m_height;
     QSpinBox* m_seed;
     QSpinBox* m_steps;
+    QComboBox* m_sampler;
     QDoubleSpinBox* m_guidance;
     QDoubleSpinBox* m_panX;
     QDoubleSpinBox* m_panY;

@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
 #include <QPainter>
@@ -118,15 +117,8 @@ void TakesPanel::rebuild() {
 }
 
 void TakesPanel::askRenderVariations() {
-    if (!m_renderAvailable)
-        return;
-    bool ok = false;
-    const quint64 first = nextSeed();
-    const int count = QInputDialog::getInt(
-        this, tr("Render Variations"),
-        tr("Number of takes (seeds %1, %2, \u2026):").arg(first).arg(first + 1), 4, 1, 32, 1, &ok);
-    if (ok)
-        Q_EMIT renderVariationsRequested(count, first);
+    if (m_renderAvailable)
+        Q_EMIT renderRequested();
 }
 
 } // namespace mb::ui

@@ -2,8 +2,8 @@
 /**
  * \file takes_panel.h
  * \brief The Takes panel: the project's rendered takes as a grid of thumbnails (first frame) with seed and
- *        date. Double-click plays a take in the Preview dock; "Render Variations…" queues N render jobs with
- *        consecutive seeds.
+ *        date. Double-click plays a take in the Preview dock; "Render Variations…" asks the main window for
+ * the render dialog (how many takes with consecutive seeds, and with what), which queues the jobs.
  *
  * Rendering needs `motionbooth-cli render`; until the CLI lists that command in its --help, the action stays
  * disabled with a tooltip that says why (setRenderAvailable()).
@@ -42,13 +42,14 @@ public:
 
 public Q_SLOTS:
     void rebuild();
-    /** Asks for the number of variations and emits renderVariationsRequested. */
+    /** Emits renderRequested() when rendering is available. */
     void askRenderVariations();
 
 Q_SIGNALS:
     /** A take was double-clicked. */
     void playRequested(const QString& videoPath, quint64 seed);
-    void renderVariationsRequested(int count, quint64 firstSeed);
+    /** "Render Variations…": the render dialog should open, offering variations from nextSeed() on. */
+    void renderRequested();
 
 private:
     ProjectDocument* m_document;

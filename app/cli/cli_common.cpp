@@ -74,7 +74,8 @@ JobControl makeConsoleJobControl(bool machine, CancelToken* cancel) {
     jc.cancel = cancel;
     jc.progress = [machine](const JobProgress& p) {
         if (machine) {
-            std::printf("percentage: %.1f %s\n", 100.0 * p.fraction(), p.stage.c_str());
+            // The job's overall progress when it gives one (a take over all its stages), else the stage's.
+            std::printf("percentage: %.1f %s\n", p.percent(), p.stage.c_str());
             if (!p.message.empty())
                 std::printf("log: %s\n", p.message.c_str());
             for (const auto& [name, value] : p.values) // e.g. training losses

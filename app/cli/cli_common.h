@@ -6,6 +6,10 @@
  * Progress goes to stdout as `percentage: 42.0 stage` lines (what the editor's process jobs parse, in the
  * manner of Shotcut's melt jobs), each followed by `log: TEXT` for its message and `value: NAME NUMBER` for
  * each named value (e.g. training losses), only with --progress; otherwise a terse human line goes to stderr.
+ * The percentage is the job's overall progress when it reports one (JobProgress::overall: a take's runs
+ * once from 0 over all its stages), else the current stage's; rounded down, so 100.0 means done.
+ * `render --preview-file PNG --progress` adds `preview: STEP PATH` after each denoising step
+ * (cmd_render.cpp).
  */
 #include "doc/job.h"
 

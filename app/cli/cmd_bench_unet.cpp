@@ -4,6 +4,8 @@
 #include "cli_common.h"
 #include "command_registry.h"
 #include "ml/bench.h"
+#include "ml/compute_device.h"
+#include "ml/compute_precision.h"
 
 #include <cstdio>
 
@@ -19,7 +21,9 @@ int runBenchUnet(const Args& args) {
         .option("--seed")
         .option("--latent-scale")
         .option("--warmup")
-        .option("--batch-parallel");
+        .option("--batch-parallel")
+        .option("--device")
+        .option("--dtype");
     ap.flag("--no-probe").flag("--bf16").flag("--controlled");
     ap.parse(args);
     if (!ap.positional().empty())
@@ -42,6 +46,19 @@ int runBenchUnet(const Args& args) {
     o.latentScale = ap.getInt("--latent-scale", 8);
     o.matmulProbe = !ap.has("--no-probe");
     o.bf16 = ap.has("--bf16");
+    o.device = ap.get("--device", "cpu");
+    o.dtype = ap.get("--dtype", "");
+    if (o.bf16 && !o.dtype.empty())
+        throw UsageError("give --bf16 or --dtype, not both");
+    try {
+        ml::parse_device(o.device);
+        if (!o.dtype.empty())
+            ml::parse_precision(o.dtype);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    // A device this build or machine lacks is refused before anything is built (DeviceUnavailable, exit 1).
+    ml::resolve_device(ml::parse_device(o.device));
     o.batchParallel = ap.get("--batch-parallel", "auto");
     o.controlled = ap.has("--controlled");
 
@@ -49,12 +66,12 @@ int runBenchUnet(const Args& args) {
     std::printf("bench unet: %s\n", r.source.c_str());
     std::printf("  %lld parameters, built in %.1f s, RSS after build %.2f GiB; %s\n",
                 static_cast<long long>(r.parameters), r.buildSeconds, r.rssAfterBuildGiB, r.runtime.c_str());
+    std::printf("  device %s; %s (%s)\n", r.device.c_str(), r.dtype.c_str(), r.dtypeReason.c_str());
     std::printf(
         "  step: sample [%lld, %lld, %lld, %lld, %lld] (%dx%d px, %s), timestep 981, batch %lld (CFG), %s\n",
         static_cast<long long>(r.latentShape[0]), static_cast<long long>(r.latentShape[1]),
         static_cast<long long>(r.latentShape[2]), static_cast<long long>(r.latentShape[3]),
-        static_cast<long long>(r.latentShape[4]), w, h, o.bf16 ? "bf16" : "fp32",
-        static_cast<long long>(o.batch),
+        static_cast<long long>(r.latentShape[4]), w, h, r.dtype.c_str(), static_cast<long long>(o.batch),
         o.controlled
             ? (o.threads >= 2 ? "controlled: edited conditional and plain unconditional passes side by side"
                               : "controlled: edited conditional pass, then the unconditional one")
@@ -64,8 +81,11 @@ int runBenchUnet(const Args& args) {
         std::printf("  warm-up %zu: %.3f s\n", i + 1, r.warmupSeconds[i]);
     for (size_t i = 0; i < r.stepSeconds.size(); ++i)
         std::printf("  step %zu: %.3f s\n", i + 1, r.stepSeconds[i]);
-    std::printf("  median %.3f s/step (min %.3f), peak RSS %.2f GiB\n", r.medianSeconds, r.minSeconds,
+    std::printf("  median %.3f s/step (min %.3f), peak RSS %.2f GiB", r.medianSeconds, r.minSeconds,
                 r.peakRssGiB);
+    if (r.peakDeviceGiB >= 0)
+        std::printf(", peak device memory %.2f GiB (allocated)", r.peakDeviceGiB);
+    std::printf("\n");
     std::printf("  %.1f GFLOP/step (GEMM/conv, analytic) -> %.1f GFLOP/s", r.flopsPerStep / 1e9,
                 r.gflopsAtMedian);
     if (r.matmulProbeGflops > 0)
@@ -80,7 +100,8 @@ int runBenchUnet(const Args& args) {
 MB_CLI_COMMAND(
     "bench unet",
     "--config PATH|--model DIR --frames F --size WxH [--repeat N] [--warmup N] [--threads T] "
-    "[--blas-threads 1|T] [--batch B] [--batch-parallel auto|split|ops] [--bf16] [--controlled] [--no-probe]",
+    "[--blas-threads 1|T] [--batch B] [--batch-parallel auto|split|ops] [--device auto|cpu|cuda|cuda:N] "
+    "[--dtype auto|fp32|bf16|fp16 | --bf16] [--controlled] [--no-probe]",
     "seconds per CFG UNet3D denoising step, peak RSS and GFLOP/s (random weights for --config)",
     runBenchUnet);
 

@@ -3,8 +3,12 @@
 #include "cli_common.h"
 #include "command_registry.h"
 #include "media/video_io.h"
+#include "ml/compute_device.h"
+#include "ml/compute_precision.h"
 #include "ml/pipeline.h"
+#include "ml/sampler.h"
 #include "ml/threads.h"
+#include "ml/unet3d.h"
 
 #include <chrono>
 #include <cstdio>
@@ -49,6 +53,9 @@ int runGenerate(const Args& args) {
         .option("--threads")
         .option("--fps")
         .option("--tokenizer")
+        .option("--sampler")
+        .option("--dtype")
+        .option("--device")
         .option("--output", "-o")
         .flag("--progress");
     ap.parse(args);
@@ -84,6 +91,29 @@ int runGenerate(const Args& args) {
         throw UsageError("--frames must be at least 1");
     if (params.num_inference_steps < 1)
         throw UsageError("--steps must be at least 1");
+    try {
+        params.sampler = ml::parse_sampler(ap.get("--sampler", "ddim"));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--sampler: ") + e.what());
+    }
+    ml::DeviceChoice deviceChoice;
+    try {
+        deviceChoice = ml::parse_device(ap.get("--device", "auto"));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--device: ") + e.what());
+    }
+    // A device this build or machine lacks is refused here, before anything loads (exit 1, the message says
+    // what to do instead).
+    const ml::ResolvedDevice device = ml::resolve_device(deviceChoice);
+    ml::PrecisionChoice precisionChoice;
+    try {
+        precisionChoice = ml::parse_precision(ap.get("--dtype", "auto"));
+        if (precisionChoice == ml::PrecisionChoice::Fp16)
+            ml::resolve_precision(precisionChoice, device.device,
+                                  0); // refuses fp16 on the CPU before loading
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--dtype: ") + e.what());
+    }
     const double fps = ap.getDouble("--fps", 8.0);
     if (!(fps > 0))
         throw UsageError("--fps must be positive");
@@ -96,10 +126,31 @@ int runGenerate(const Args& args) {
 
     const JobControl job = makeConsoleJobControl(ap.has("--progress"), cancelOnSignals());
     const auto t0 = std::chrono::steady_clock::now();
-    ml::TextToVideoPipeline pipe = ml::load_text_to_video_pipeline(*model, loadOptions);
+    // Only `auto` on the CPU depends on the UNet's size (compute_precision.h): then the model loads in
+    // float32, is counted and converted; otherwise the weights are read straight into their dtype on their
+    // device.
+    const bool countFirst = device.device.is_cpu() && precisionChoice == ml::PrecisionChoice::Auto;
+    ml::ResolvedPrecision precision;
+    if (!countFirst)
+        precision = ml::resolve_precision(precisionChoice, device.device, 0);
+    loadOptions.device = device.device;
+    loadOptions.unet_dtype = countFirst ? torch::kFloat32 : precision.dtype;
+    std::shared_ptr<ml::UNet3DConditionModelImpl> unet;
+    ml::TextToVideoPipeline pipe = ml::load_text_to_video_pipeline(*model, loadOptions, &unet);
+    if (countFirst) {
+        int64_t unetParameters = 0;
+        for (const auto& p : unet->parameters())
+            unetParameters += p.numel();
+        precision = ml::resolve_cpu_precision(precisionChoice, unetParameters);
+        if (precision.dtype != torch::kFloat32)
+            unet->to(precision.dtype);
+    }
+    params.compute_dtype = precision.dtype;
     const auto t1 = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "loaded %s in %.1f s (%d threads)\n", model->c_str(),
-                 std::chrono::duration<double>(t1 - t0).count(), threads.torchThreads);
+    std::fprintf(stderr, "loaded %s in %.1f s (%d threads, %s: %s, sampler %s; device %s: %s)\n",
+                 model->c_str(), std::chrono::duration<double>(t1 - t0).count(), threads.torchThreads,
+                 precision.name.c_str(), precision.reason.c_str(), ml::sampler_name(params.sampler).c_str(),
+                 ml::device_description(device.device).c_str(), device.reason.c_str());
 
     job.checkCancelled();          // a signal during the load
     ml::AllocatorReuseScope reuse; // big tensors are reused step after step
@@ -116,11 +167,12 @@ int runGenerate(const Args& args) {
 
 } // namespace
 
-MB_CLI_COMMAND(
-    "generate",
-    "--model DIR --prompt P [--negative N] [--frames F] [--size WxH] [--steps S] [--guidance G] "
-    "[--seed S] [--threads T] [--fps R] [--tokenizer DIR] [--progress] -o OUT.mp4",
-    "plain text-to-video with a diffusers TextToVideoSD model folder (DDIM, classifier-free guidance)",
-    runGenerate);
+MB_CLI_COMMAND("generate",
+               "--model DIR --prompt P [--negative N] [--frames F] [--size WxH] [--steps S] [--guidance G] "
+               "[--seed S] [--sampler ddim|dpmpp-2m|dpmpp-2m-karras|euler] [--dtype auto|fp32|bf16|fp16] "
+               "[--device auto|cpu|cuda|cuda:N] [--threads T] "
+               "[--fps R] [--tokenizer DIR] [--progress] -o OUT.mp4",
+               "plain text-to-video with a diffusers TextToVideoSD model folder (classifier-free guidance)",
+               runGenerate);
 
 } // namespace mb::cli

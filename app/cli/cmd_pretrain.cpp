@@ -3,9 +3,12 @@
 #include "arg_parser.h"
 #include "cli_common.h"
 #include "command_registry.h"
+#include "doc/atomic_file.h"
 #include "media/synthetic_clips.h"
 #include "media/video_io.h"
+#include "ml/latent_preview.h"
 #include "ml/model_loader.h"
+#include "ml/pipeline.h"
 #include "ml/pretrainer.h"
 #include "ml/subject_trainer.h"
 #include "ml/threads.h"
@@ -136,14 +139,7 @@ ml::PretrainOptions optionsFrom(const ArgParser& ap, double defaultLr) {
 void setJsonField(const std::string& path, const std::string& key, const json& value) {
     json j = ml::read_json_file(path);
     j[key] = value;
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << j.dump(2) << "\n";
-        if (!out.flush())
-            throw std::runtime_error(tmp + ": cannot write (disk full?)");
-    }
-    fs::rename(tmp, path);
+    writeFileAtomically(path, j.dump(2) + "\n");
 }
 
 int runInit(const Args& args) {
@@ -209,6 +205,7 @@ int runPretrainUnet(const Args& args) {
     declareCommon(ap);
     ap.option("--caption-dropout").option("--ema");
     ap.option("--clips");
+    ap.flag("--train-text-encoder").flag("--from-weights");
     ap.parse(args);
     ap.requirePositional(1, "the model folder");
     const ml::ModelFolder folder = openModel(ap.positional()[0]);
@@ -239,33 +236,132 @@ int runPretrainUnet(const Args& args) {
     const std::string unetDir = folder.componentDir("unet");
     ml::UNet3DConditionModel unet(
         ml::UNet3DConfig::from_json(ml::read_component_config(unetDir), unetDir + "/config.json"));
-    ml::initialise_unet_from_scratch(*unet, opt.seed);
+    // --from-weights continues from the folder's UNet (and text encoder) instead of a fresh initialisation:
+    // a new campaign on top of a shipped model. A resume checkpoint, when there is one, overrides both.
+    const bool fromWeights = ap.has("--from-weights");
+    if (fromWeights)
+        ml::load_component_weights(*unet, unetDir, strict);
+    else
+        ml::initialise_unet_from_scratch(*unet, opt.seed);
     const std::string schedDir = folder.componentDir("scheduler");
     const ml::DDIMScheduler schedule(
         ml::SchedulerConfig::from_json(ml::read_component_config(schedDir), schedDir));
-    auto encode = [text](const std::vector<std::string>& prompts) {
-        return ml::encode_prompts(*text, prompts);
+    const bool trainText = ap.has("--train-text-encoder");
+    auto encode = [text, trainText](const std::vector<std::string>& prompts) {
+        if (!trainText)
+            return ml::encode_prompts(*text, prompts);
+        std::vector<torch::Tensor> ids; // as encode_prompts, but with autograd: the encoder trains
+        for (const auto& p : prompts)
+            ids.push_back(torch::tensor(text->tokenizer->encode_padded(p, 77).ids, torch::kLong));
+        return text->textEncoder->forward(torch::stack(ids)).last_hidden_state;
     };
-    ml::UNetPretrainer trainer(unet.ptr(), vae.ptr(), encode, schedule, opt);
+    ml::UNetPretrainer trainer(unet.ptr(), vae.ptr(), encode, schedule, opt,
+                               trainText ? text->textEncoder.ptr() : nullptr);
     const std::string work = ap.get("--work", (fs::path(folder.root) / ".pretrain-unet").string());
     if (ap.has("--resume") && ml::PretrainerBase::has_checkpoint(work))
         trainer.load_checkpoint(work);
     const long long steps = ap.getInt("--steps", 10000);
-    std::fprintf(stderr, "pretrain unet: %lld steps of %lld clips, %d threads, from step %lld\n", steps,
-                 (long long)source.batch, threads.torchThreads, (long long)trainer.steps_done());
+    std::fprintf(stderr, "pretrain unet: %lld steps of %lld clips, %d threads, from step %lld%s%s\n", steps,
+                 (long long)source.batch, threads.torchThreads, (long long)trainer.steps_done(),
+                 trainer.steps_done() == 0 && fromWeights ? " (starting from the folder's weights)" : "",
+                 trainText ? ", text encoder trained too" : "");
     {
         torch::AutoGradMode grad(true);
         trainer.train(source, steps, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()), work,
                       ap.getInt("--checkpoint-every", 200));
     }
-    // The moving average in half precision: half the file, and nothing is trained on top of it (the VAE stays
-    // float32: the UNet was trained on exactly its latents).
-    ml::TensorMap ema = trainer.ema_state();
-    for (auto& [k, t] : ema)
-        t = t.to(torch::kFloat16);
+    // The moving average in float32: a later campaign continues from exactly these weights (--from-weights).
+    const ml::TensorMap ema = trainer.ema_state();
     ml::write_safetensors(weightsFile(folder, "unet"), ema,
                           {{"format", "pt"}, {"steps", std::to_string(trainer.steps_done())}});
     std::printf("%s\n", weightsFile(folder, "unet").c_str());
+    if (trainer.trains_text_encoder()) {
+        // The token table never trains and was written in half precision, so it stays so exactly; the
+        // trained layers stay float32, the precision the UNet learned to read.
+        ml::TensorMap te = trainer.text_encoder_ema_state();
+        for (auto& [k, t] : te)
+            if (k == "text_model.embeddings.token_embedding.weight")
+                t = t.to(torch::kFloat16);
+        ml::write_safetensors(weightsFile(folder, "text_encoder"), te,
+                              {{"format", "pt"}, {"steps", std::to_string(trainer.steps_done())}});
+        std::printf("%s\n", weightsFile(folder, "text_encoder").c_str());
+    }
+    return 0;
+}
+
+int runPreviewMap(const Args& args) {
+    ArgParser ap;
+    declareCommon(ap);
+    ap.option("--takes");
+    ap.parse(args);
+    ap.requirePositional(1, "the model folder");
+    const std::string modelDir = ap.positional()[0];
+    const auto threads = ml::configure_threads(int(ap.getInt("--threads", 0)));
+    const long long takes = ap.getInt("--takes", 16);
+    if (takes < 2 || takes > 1000)
+        throw UsageError("--takes must be between 2 and 1000");
+    const ClipSource source = makeSource(ap, uint64_t(ap.getInt("--seed", 0)));
+    const auto& o = source.generator.options();
+    torch::NoGradGuard noGrad;
+    ml::TextToVideoPipeline pipe = ml::load_text_to_video_pipeline(modelDir);
+    const JobControl job = makeConsoleJobControl(ap.has("--progress"), cancelOnSignals());
+    // Previews show the predicted clean latents of a take in progress, which differ from the encodings of
+    // clean frames (channels the decoder ignores carry leftover noise), so the map is fitted on what the
+    // previews will see: the predictions of takes this model generates (at about 20, 40, 60 and 100% of a
+    // 15-step schedule), against the VAE's decoding of each. The last quarter of the takes is held out.
+    std::vector<torch::Tensor> latents, images;
+    const int64_t heldOutFrom = takes - std::max<long long>(1, takes / 4);
+    for (long long i = 0; i < takes; ++i) {
+        job.checkCancelled();
+        ml::TextToVideoParams p;
+        p.prompt = source.generator.clip(uint64_t(2'000'000 + i)).caption; // held-out captions
+        p.num_frames = o.frames;
+        p.width = o.width;
+        p.height = o.height;
+        p.num_inference_steps = 15;
+        p.guidance_scale = 7.5;
+        p.sampler = ml::SamplerKind::DpmSolverPP2M;
+        p.seed = uint64_t(1000 + i);
+        std::vector<torch::Tensor> predicted;
+        pipe.generate(p, {}, [&](int64_t step, int64_t, const torch::Tensor&, const torch::Tensor& x0) {
+            if (step == 2 || step == 5 || step == 8 || step == 14)
+                predicted.push_back(x0.clone());
+        });
+        for (const torch::Tensor& x0 : predicted) {
+            latents.push_back(x0[0].permute({1, 0, 2, 3}));                                  // [F, C, h, w]
+            images.push_back(pipe.decode_latents(x0)[0].permute({1, 0, 2, 3}).clamp(-1, 1)); // [F, 3, H, W]
+        }
+        job.report("preview-map", i + 1, takes, "take " + std::to_string(i + 1) + ": " + p.prompt);
+    }
+    const size_t split = size_t(heldOutFrom) * 4;
+    auto cat = [](const std::vector<torch::Tensor>& v, size_t from, size_t to) {
+        return torch::cat(std::vector<torch::Tensor>(v.begin() + long(from), v.begin() + long(to)));
+    };
+    const torch::Tensor zFit = cat(latents, 0, split), iFit = cat(images, 0, split);
+    const torch::Tensor zTest = cat(latents, split, latents.size()),
+                        iTest = cat(images, split, images.size());
+    const ml::LatentRgbMap map = ml::fit_latent_rgb_map(zFit, iFit);
+    // How well a linear map shows this model's takes: the RMS error on the [−1, 1] scale, held out.
+    const torch::Tensor approx = ml::latent_preview_rgb(map, zTest.permute({1, 0, 2, 3}).unsqueeze(0));
+    const torch::Tensor target =
+        torch::adaptive_avg_pool2d(iTest, {zTest.size(2), zTest.size(3)}).permute({0, 2, 3, 1});
+    const double rms =
+        (approx.to(torch::kFloat32) / 127.5 - 1.0 - target).pow(2).mean().sqrt().item<double>();
+    const std::string out = (fs::path(modelDir) / "vae" / "latent_rgb.json").string();
+    nlohmann::json j = map.to_json();
+    j["fitted_on"] =
+        std::to_string(zFit.size(0)) + " frames: the predicted clean latents of " +
+        std::to_string(heldOutFrom) + " takes of this model (" + std::to_string(o.width) + "x" +
+        std::to_string(o.height) + ", " + std::to_string(o.frames) +
+        " frames, 15 dpmpp-2m steps) after steps 3, 6, 9 and 15, against the VAE's decoding of each";
+    j["rms_error"] = rms;
+    j["rms_error_note"] =
+        "on [-1, 1], measured the same way on " + std::to_string(takes - heldOutFrom) + " held-out takes";
+    writeFileAtomically(out, j.dump(2) + "\n");
+    std::fprintf(stderr,
+                 "latent→RGB map fitted on %lld frames (%d threads): held-out RMS error %.3f on [-1, 1]\n",
+                 (long long)zFit.size(0), threads.torchThreads, rms);
+    std::printf("%s\n", out.c_str());
     return 0;
 }
 
@@ -309,10 +405,19 @@ MB_CLI_COMMAND(
     "pretrain unet",
     "MODEL_DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--batch B] [--steps N] "
     "[--lr X] [--warmup N] [--caption-dropout P] [--ema D] [--clips auto|concurrent|batched] [--work DIR] "
-    "[--checkpoint-every N] [--resume] [--threads T] [--seed S] [--progress]",
-    "trains the model folder's UNet from scratch on captioned synthetic clips (VAE and text "
-    "encoder frozen); writes the moving average of its weights",
+    "[--checkpoint-every N] [--resume] [--from-weights] [--train-text-encoder] [--threads T] [--seed S] "
+    "[--progress]",
+    "trains the model folder's UNet on captioned synthetic clips (from scratch, or from its weights with "
+    "--from-weights; the VAE frozen, the text encoder's layers trained with --train-text-encoder); writes "
+    "the moving average of the weights",
     runPretrainUnet);
+MB_CLI_COMMAND(
+    "pretrain preview-map",
+    "MODEL_DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--takes N] [--seed S] "
+    "[--threads T] [--progress]",
+    "fits the linear latent-to-RGB map of the model folder's VAE (step previews while a take "
+    "renders) on takes the model generates from the clips' captions; writes vae/latent_rgb.json",
+    runPreviewMap);
 MB_CLI_COMMAND("pretrain clips",
                "-o DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--count N] [--first I] "
                "[--seed S]",

@@ -72,7 +72,8 @@ int runAnimatic(const Args& args) {
         throw UsageError("missing -o OUT.mp4");
     Project p = loadProject(ap.positional()[0]);
     for (const auto& i : validateProject(p, 2))
-        if (i.severity == ValidationIssue::Severity::Error)
+        // The storyboard preview uses no model: a missing fine-tuned checkpoint does not stop it.
+        if (i.severity == ValidationIssue::Severity::Error && i.where != "$.render.checkpoint")
             throw std::runtime_error(ap.positional()[0] + ": " + i.where + ": " + i.message);
     media::VideoEncodeOptions opts;
     opts.crf = int(ap.getInt("--crf", 18));

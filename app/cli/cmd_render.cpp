@@ -4,16 +4,51 @@
 #include "command_registry.h"
 #include "doc/project_io.h"
 #include "jobs/render_job.h"
+#include "media/image_io.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <opencv2/imgproc.hpp>
 
 namespace mb::cli {
 namespace {
+
+/** Writes a step preview as one PNG strip (the frames side by side), atomically, so a reader never sees
+ *  half a file; with `machine`, says so in a `preview: STEP PATH` line. A preview that cannot be written
+ *  is reported once and costs only the previews, not the take. */
+std::function<void(const TakePreview&)> previewWriter(const std::string& path, bool machine) {
+    auto failed = std::make_shared<bool>(false);
+    return [path, machine, failed](const TakePreview& p) {
+        if (*failed)
+            return;
+        cv::Mat strip(p.height, p.width * p.frames, CV_8UC3);
+        for (int f = 0; f < p.frames; ++f)
+            for (int y = 0; y < p.height; ++y)
+                std::memcpy(strip.ptr<uint8_t>(y) + size_t(f) * p.width * 3,
+                            p.rgb.data() + (size_t(f) * p.height + y) * p.width * 3, size_t(p.width) * 3);
+        cv::cvtColor(strip, strip, cv::COLOR_RGB2BGR);
+        try {
+            media::writePng(path, strip);
+        } catch (const std::exception& e) {
+            *failed = true;
+            std::fprintf(stderr, "render: no more step previews: %s\n", e.what());
+            return;
+        }
+        if (machine) {
+            std::printf("preview: %d %s\n", p.step, path.c_str());
+            std::fflush(stdout);
+        }
+    };
+}
 
 int runRender(const Args& args) {
     ArgParser ap;
     ap.option("--output", "-o").option("--seed").option("--model").option("--threads").option("--frames");
     ap.option("--size").option("--steps").option("--crf").option("--guidance-passes");
+    ap.option("--sampler").option("--dtype").option("--preview-file");
     ap.flag("--progress").flag("--no-subject-control").flag("--no-camera-control");
     ap.parse(args);
     ap.requirePositional(1, "one project file");
@@ -38,12 +73,29 @@ int runRender(const Args& args) {
         req.width = w;
         req.height = h;
     }
+    req.sampler = ap.get("--sampler", "");
+    if (!req.sampler.empty()) {
+        const auto& names = samplerNames();
+        if (std::find(names.begin(), names.end(), req.sampler) == names.end())
+            throw UsageError("--sampler must be ddim, dpmpp-2m, dpmpp-2m-karras or euler, got '" +
+                             req.sampler + "'");
+    }
+    req.precision = ap.get("--dtype", "auto");
+    if (req.precision != "auto" && req.precision != "fp32" && req.precision != "bf16" &&
+        req.precision != "fp16")
+        throw UsageError("--dtype must be auto, fp32, bf16 or fp16, got '" + req.precision + "'");
     req.subjectControl = !ap.has("--no-subject-control");
     req.cameraControl = !ap.has("--no-camera-control");
     const std::string passes = ap.get("--guidance-passes", "auto");
     if (passes != "auto" && passes != "concurrent" && passes != "sequential")
         throw UsageError("--guidance-passes must be auto, concurrent or sequential, got '" + passes + "'");
     req.concurrentGuidancePasses = passes == "concurrent" ? 1 : passes == "sequential" ? 0 : -1;
+    if (ap.has("--preview-file")) {
+        const std::string preview = *ap.get("--preview-file");
+        if (preview.empty())
+            throw UsageError("--preview-file needs a PNG path");
+        req.onPreview = previewWriter(preview, ap.has("--progress"));
+    }
     const RenderResult r =
         renderTake(project, req, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()));
     std::printf("%s\n%s\n", r.video.c_str(), r.sidecar.c_str());
@@ -55,10 +107,12 @@ int runRender(const Args& args) {
 MB_CLI_COMMAND(
     "render",
     "PROJECT -o OUT.mp4 [--seed S] [--model DIR] [--threads T] [--frames F] [--size WxH] [--steps N] "
-    "[--crf N] [--no-subject-control] [--no-camera-control] [--guidance-passes auto|concurrent|sequential] "
-    "[--progress]",
+    "[--sampler ddim|dpmpp-2m|dpmpp-2m-karras|euler] [--dtype auto|fp32|bf16] [--crf N] "
+    "[--no-subject-control] "
+    "[--no-camera-control] [--guidance-passes auto|concurrent|sequential] [--preview-file PNG] [--progress]",
     "generates a take with the diffusion model, subject boxes and camera pan; writes OUT.mp4 and its "
-    "reproducibility sidecar OUT.mp4.json",
+    "reproducibility sidecar OUT.mp4.json; --preview-file rewrites PNG after every step with a cheap picture "
+    "of where the take is going (the frames side by side, at latent resolution)",
     runRender);
 
 } // namespace

@@ -6,6 +6,11 @@
 
 namespace mb {
 
+const std::vector<std::string>& samplerNames() {
+    static const std::vector<std::string> names = {"ddim", "dpmpp-2m", "dpmpp-2m-karras", "euler"};
+    return names;
+}
+
 const Subject* Project::findSubject(const std::string& id) const {
     for (const auto& s : subjects)
         if (s.id == id)
@@ -129,6 +134,16 @@ std::vector<ValidationIssue> validateProject(const Project& project, int sizeMul
                              std::to_string(rs.shiftStartStep + rs.shiftSteps - 1) +
                              ") runs past the shot's " + std::to_string(shot.steps) +
                              " steps: the camera will move less than drawn");
+    if (!rs.checkpoint.empty()) {
+        // render loads it before anything else: a project that says "valid" must also render.
+        std::error_code ec;
+        const auto st = std::filesystem::status(rs.checkpoint, ec);
+        if (!std::filesystem::exists(st))
+            error("$.render.checkpoint", "checkpoint not found: " + rs.checkpoint +
+                                             " (train again, or clear the project's checkpoint)");
+        else if (!std::filesystem::is_regular_file(st))
+            error("$.render.checkpoint", "checkpoint is not a file: " + rs.checkpoint);
+    }
     if (project.camera.keys.empty())
         error("$.camera.keyframes", "camera path has no keyframes");
     try {

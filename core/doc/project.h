@@ -45,6 +45,10 @@ struct Subject {
     bool operator!=(const Subject& o) const { return !(*this == o); }
 };
 
+/** The samplers a shot can name, as stored in projects and sidecars and given to `--sampler`: "ddim",
+ *  "dpmpp-2m" (DPM-Solver++ 2M), "dpmpp-2m-karras" (the same on Karras sigmas), "euler". */
+const std::vector<std::string>& samplerNames();
+
 /** What to generate: prompt, length, size and sampling settings. */
 struct Shot {
     std::string prompt = "a {subject} on the beach"; ///< {id} placeholders name subjects
@@ -56,10 +60,13 @@ struct Shot {
     std::uint64_t seed = 0;
     int steps = 50;
     double guidanceScale = 7.5;
+    /** The solver that denoises: one of samplerNames(). Multistep samplers reach in about 20 steps what DDIM
+     *  reaches in 50. */
+    std::string sampler = "ddim";
     bool operator==(const Shot& o) const {
         return prompt == o.prompt && negativePrompt == o.negativePrompt && frames == o.frames &&
                fps == o.fps && width == o.width && height == o.height && seed == o.seed && steps == o.steps &&
-               guidanceScale == o.guidanceScale;
+               guidanceScale == o.guidanceScale && sampler == o.sampler;
     }
     bool operator!=(const Shot& o) const { return !(*this == o); }
 };
@@ -136,7 +143,8 @@ struct ValidationIssue {
 /**
  * Checks what a render needs: sizes (multiples of `sizeMultiple`, ruling 12), frame count, subject ids,
  * photos present on disk, tracks referring to subjects, boxes with positive size that overlap the frame,
- * placeholders in the prompt. 3–10 photos are recommended (a warning outside that, ruling 11).
+ * placeholders in the prompt, the render checkpoint (when set) present on disk. 3–10 photos are recommended
+ * (a warning outside that, ruling 11).
  */
 std::vector<ValidationIssue> validateProject(const Project& project, int sizeMultiple = 8);
 

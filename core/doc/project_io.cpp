@@ -110,12 +110,17 @@ std::string resolvePath(const std::string& stored, const std::string& baseDir) {
     return p.lexically_normal().string();
 }
 
-std::string storePath(const std::string& absolute, const std::string& baseDir) {
-    if (absolute.empty())
+std::string storePath(const std::string& inMemory, const std::string& baseDir) {
+    if (inMemory.empty())
         return {};
-    fs::path p(absolute);
+    // A relative path in memory is relative to the current folder (a command-line argument, a file the
+    // process just wrote); written as is it would be read back relative to the project's folder instead.
+    std::error_code ec;
+    fs::path p = fs::absolute(fs::path(inMemory), ec);
+    if (ec)
+        p = inMemory;
     if (baseDir.empty() || p.is_relative())
-        return p.generic_string();
+        return p.lexically_normal().generic_string();
     fs::path rel = p.lexically_normal().lexically_relative(fs::path(baseDir).lexically_normal());
     // Keep paths that climb out of the project folder relative too (a sibling "assets" folder), but only when
     // they share a root; otherwise absolute.
@@ -195,6 +200,14 @@ Project parse(const json& root, const std::string& file, const std::string& base
             sh.seed = s.at("seed").uint64();
         sh.steps = s.intIn("steps", sh.steps, 1, 10000);
         sh.guidanceScale = s.num("guidance_scale", sh.guidanceScale);
+        sh.sampler = s.str("sampler", sh.sampler);
+        const auto& names = samplerNames();
+        if (std::find(names.begin(), names.end(), sh.sampler) == names.end()) {
+            std::string known;
+            for (const auto& n : names)
+                known += (known.empty() ? "" : ", ") + n;
+            s.at("sampler").fail("unknown sampler \"" + sh.sampler + "\" (known: " + known + ")");
+        }
     }
     if (r.has("subjects")) {
         In subs = r.at("subjects");
@@ -315,7 +328,8 @@ json toJson(const Project& p, const std::string& baseDir) {
                  {"height", s.height},
                  {"seed", s.seed},
                  {"steps", s.steps},
-                 {"guidance_scale", s.guidanceScale}};
+                 {"guidance_scale", s.guidanceScale},
+                 {"sampler", s.sampler}};
     j["subjects"] = json::array();
     for (const auto& sub : p.subjects) {
         json photos = json::array();
@@ -377,8 +391,10 @@ json parseText(const std::string& text, const std::string& file) {
     }
 }
 
+/** The folder the project's relative paths are relative to: that of the file itself, after symbolic links
+ *  (a save writes through a link to its target, so the target's folder is where the paths were stored). */
 std::string folderOf(const std::string& path) {
-    fs::path abs = fs::absolute(fs::path(path)).lexically_normal();
+    fs::path abs = fs::absolute(fs::path(resolveSymlinks(path))).lexically_normal();
     return abs.parent_path().string();
 }
 
@@ -405,6 +421,8 @@ Project loadProject(const std::string& path) {
 }
 
 void saveProject(const Project& project, const std::string& path) {
+    // Before writing: the leftovers of a killed save may be what fills the disk.
+    removeStaleTemporaryFiles(path);
     writeFileAtomically(path, projectToJsonText(project, folderOf(path)));
 }
 
@@ -423,6 +441,7 @@ std::string writeAutosave(const Project& project, const std::string& originalPat
     j["autosave"] = {
         {"original_path", originalPath.empty() ? "" : fs::absolute(originalPath).lexically_normal().string()},
         {"saved", utcNowIso8601()}};
+    removeStaleTemporaryFiles(file);
     writeFileAtomically(file, j.dump(2) + "\n");
     return file;
 }

@@ -6,11 +6,14 @@
 #include "doc/sha256.h"
 #include "doc/shot_layout.h"
 #include "media/video_io.h"
+#include "ml/compute_precision.h"
+#include "ml/latent_preview.h"
 #include "ml/lora.h"
 #include "ml/model_loader.h"
 #include "ml/motion_control.h"
 #include "ml/pipeline.h"
 #include "ml/safetensors.h"
+#include "ml/sampler.h"
 #include "ml/threads.h"
 #include "ml/unet3d.h"
 
@@ -96,30 +99,36 @@ std::string resolveModelFolder(const Project& project, const std::string& reques
         (embedded.empty() ? std::string("<resources>/models/default") : embedded) + ")");
 }
 
-RenderResult renderTake(const Project& projectIn, const RenderRequest& request, const JobControl& control) {
+RenderResult renderTake(const Project& projectIn, const RenderRequest& request, const JobControl& outer) {
     ml::AllocatorReuseScope reuse; // big tensors are reused step after step (threads.h)
     const auto t0 = std::chrono::steady_clock::now();
     if (request.output.empty())
         throw std::runtime_error("render: no output file given");
     Project project = projectIn;
     Shot& shot = project.shot;
+    // One fraction over the whole take (for one progress bar and one ETA), from the stages' own reports.
+    const JobControl control =
+        withOverallProgress(outer, renderStageWeights(request.steps > 0 ? request.steps : shot.steps));
     if (request.frames > 0)
         shot.frames = request.frames;
     if (request.width > 0)
         shot.width = request.width;
     if (request.height > 0)
         shot.height = request.height;
-    if (request.steps > 0 && request.steps != shot.steps) {
-        // A draft with fewer (or more) steps keeps the controls at the same place in the schedule: the
-        // amplify steps and the shift window are set for the shot's step count (method §10: 5 and 10..20 of
-        // 50).
-        const double r = double(request.steps) / double(shot.steps);
-        auto scaled = [r](int v) { return v == 0 ? 0 : std::max(1, int(std::lround(v * r))); };
-        project.render.amplifySteps = scaled(project.render.amplifySteps);
-        project.render.shiftStartStep = int(std::lround(project.render.shiftStartStep * r));
-        project.render.shiftSteps = scaled(project.render.shiftSteps);
+    // The controls are set in steps of the shot's own schedule (5 amplified steps and a shift over steps
+    // 10..20 of 50); as fractions of it they act at the same noise levels whatever step count or sampler a
+    // take uses.
+    const double shotSteps = double(shot.steps);
+    const double amplifyUntil = std::min(1.0, project.render.amplifySteps / shotSteps);
+    const double shiftFrom = std::min(1.0, project.render.shiftStartStep / shotSteps);
+    const double shiftUntil =
+        std::min(1.0, (project.render.shiftStartStep + project.render.shiftSteps) / shotSteps);
+    if (request.steps > 0)
         shot.steps = request.steps;
-    }
+    if (!request.sampler.empty())
+        shot.sampler = request.sampler;
+    const ml::SamplerKind sampler = ml::parse_sampler(shot.sampler);
+    const ml::PrecisionChoice precisionChoice = ml::parse_precision(request.precision);
     const std::uint64_t seed = request.seed.value_or(shot.seed);
 
     const std::string modelDir = resolveModelFolder(project, request.model);
@@ -142,16 +151,23 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
         ml::apply_checkpoint(*unet, project.render.checkpoint);
         checkpointHash = sha256File(project.render.checkpoint);
     }
+    int64_t unetParameters = 0;
+    for (const auto& p : unet->parameters())
+        unetParameters += p.numel();
+    const ml::ResolvedPrecision precision = ml::resolve_cpu_precision(precisionChoice, unetParameters);
+    // After the checkpoint: fine-tuned weights (a LoRA merge above all) are applied in float32 first.
+    if (precision.dtype != torch::kFloat32)
+        unet->to(precision.dtype);
     control.report("load", 1, 1);
 
     // The shot's layout: where each subject must appear on every frame, and the camera's travel.
     const auto layout = layoutShot(project);
     ml::MotionControlParams mc;
     mc.alpha = project.render.editScale;
-    mc.amplifySteps = project.render.amplifySteps;
+    mc.amplifyUntil = amplifyUntil;
     mc.suppressOtherWords = project.render.suppressOtherWords;
-    mc.shiftStartStep = project.render.shiftStartStep;
-    mc.shiftSteps = project.render.shiftSteps;
+    mc.shiftFrom = shiftFrom;
+    mc.shiftUntil = shiftUntil;
     mc.concurrentGuidancePasses = request.concurrentGuidancePasses >= 0
                                       ? request.concurrentGuidancePasses == 1
                                       : preferConcurrentGuidancePasses(threads.torchThreads);
@@ -183,14 +199,52 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     params.guidance_scale = shot.guidanceScale;
     params.seed = seed;
     params.format = ml::FrameFormat::Uint8;
+    params.sampler = sampler;
+    params.compute_dtype = precision.dtype;
+
+    // Step previews: the step's predicted clean latents through the VAE's linear latent→RGB map.
+    ml::StepCallback onStep;
+    if (request.onPreview) {
+        std::optional<ml::LatentRgbMap> map;
+        std::string why;
+        try {
+            map = ml::latent_rgb_map_for(modelDir, pipeline.geometry().latent_channels, sizeMultiple);
+            if (!map)
+                why = "the model's VAE has no latent-to-RGB map (vae/latent_rgb.json)";
+        } catch (const std::exception& e) {
+            why = e.what(); // a malformed map costs the previews, not the take
+        }
+        if (map) {
+            control.report("load", 1, 1, "step previews: " + map->source);
+            const int64_t steps = shot.steps;
+            onStep = [rgbMap = *map, steps, &request](int64_t step, int64_t, const torch::Tensor&,
+                                                      const torch::Tensor& predictedClean) {
+                if (!predictedClean.defined())
+                    return;
+                const torch::Tensor rgb = ml::latent_preview_rgb(rgbMap, predictedClean); // [F, h, w, 3]
+                TakePreview preview;
+                preview.step = int(step + 1);
+                preview.steps = int(steps);
+                preview.frames = int(rgb.size(0));
+                preview.height = int(rgb.size(1));
+                preview.width = int(rgb.size(2));
+                const auto* bytes = rgb.data_ptr<uint8_t>();
+                preview.rgb.assign(bytes, bytes + rgb.numel());
+                request.onPreview(preview);
+            };
+        } else {
+            control.report("load", 1, 1, "no step previews: " + why);
+        }
+    }
 
     ml::ControlledUnetFn unetFn = [unet](const torch::Tensor& sample, int64_t t, const torch::Tensor& text,
                                          ml::CrossAttentionHook* hook) {
         return unet->forward(sample, torch::scalar_tensor(t, torch::kLong), text, hook);
     };
     ml::MotionControlReport report;
+    control.report("text", 0, 1); // the prompt is encoded first; the first step's report ends this stage
     ml::TextToVideoResult result =
-        ml::generate_with_motion_control(pipeline, unetFn, params, mc, control, {}, &report);
+        ml::generate_with_motion_control(pipeline, unetFn, params, mc, control, onStep, &report);
 
     // Encode (the encoder writes a temporary file and renames it on finish).
     control.checkCancelled();
@@ -210,6 +264,7 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     enc.finish();
 
     // The sidecar: everything needed to reproduce the take.
+    control.report("sidecar", 0, 1);
     RenderResult out;
     out.video = request.output;
     out.sidecar = request.output + ".json";
@@ -234,7 +289,8 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     j["height"] = shot.height;
     j["steps"] = shot.steps;
     j["guidance_scale"] = shot.guidanceScale;
-    j["sampler"] = "DDIM eta=0";
+    j["sampler"] = shot.sampler;
+    j["precision"] = {{"dtype", precision.name}, {"reason", precision.reason}};
     j["model"] = {{"folder", fs::absolute(modelDir).lexically_normal().string()},
                   {"weights_sha256", hashModelFolder(modelDir, control)}};
     j["checkpoint"] = {{"file", project.render.checkpoint}, {"sha256", checkpointHash}};
@@ -242,10 +298,13 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     j["controls"] = {{"subject_control", request.subjectControl},
                      {"camera_control", request.cameraControl},
                      {"edit_scale", mc.alpha},
-                     {"amplify_steps", mc.amplifySteps},
+                     {"amplify_until", mc.amplifyUntil},
+                     {"amplify_steps", report.amplifySteps},
                      {"suppress_other_words", mc.suppressOtherWords},
-                     {"shift_start_step", mc.shiftStartStep},
-                     {"shift_steps", mc.shiftSteps},
+                     {"shift_from", mc.shiftFrom},
+                     {"shift_until", mc.shiftUntil},
+                     {"shift_start_step", report.shiftFirstStep},
+                     {"shift_steps", report.shiftStepCount},
                      {"guidance_passes", mc.concurrentGuidancePasses ? "concurrent" : "sequential"},
                      {"latent_shift_fill_shortages", report.fillShortages}};
     json subjects = json::array();
@@ -295,6 +354,7 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
         fs::remove(out.video, ec); // no take without its sidecar
         throw;
     }
+    control.report("sidecar", 1, 1); // the only report of 100 %: the take and its sidecar are complete
     return out;
 }
 

@@ -1,5 +1,6 @@
 #include "jobs/train_job.h"
 
+#include "doc/atomic_file.h"
 #include "doc/resource_paths.h"
 #include "doc/sha256.h"
 #include "jobs/render_job.h"
@@ -366,7 +367,10 @@ TrainResult trainSubjects(const Project& project, const TrainRequest& request, c
     ml::SubjectTrainer trainer(models.unet, models.vae, ml::DDIMScheduler(models.scheduler),
                                std::move(images), std::move(videos), opts, control);
 
-    const fs::path ckDir = request.projectPath + ".checkpoints";
+    // Absolute, and next to the project file itself (after symbolic links): the path goes into the project,
+    // whose relative paths are read relative to the file's folder, not to the current folder of this run.
+    const fs::path ckDir =
+        fs::absolute(fs::path(resolveSymlinks(request.projectPath) + ".checkpoints")).lexically_normal();
     const std::string resumeDir = (ckDir / "resume").string();
     std::error_code ec;
     fs::create_directories(ckDir, ec);

@@ -21,7 +21,8 @@
  *  - periodic resume checkpoints go to `<project>.checkpoints/resume`; a cancelled run leaves one there
  *    and `resume` continues it bit-identically;
  *  - the result, `<project>.checkpoints/subjects.safetensors` (full UNet or LoRA, with metadata), is what the
- *    caller sets as project.render.checkpoint.
+ *    caller sets as project.render.checkpoint; `<project>` is the project file after symbolic links, and
+ *    the path returned is absolute, whatever the current folder and however `projectPath` was given.
  * Progress stages: "load", "encode", "train" (values "loss", "L_sub", "L_stca", "L_vid"), "save".
  */
 #include "doc/job.h"
@@ -54,7 +55,7 @@ struct TrainRequest {
 };
 
 struct TrainResult {
-    std::string checkpoint; ///< the safetensors to set as project.render.checkpoint
+    std::string checkpoint; ///< the safetensors to set as project.render.checkpoint (an absolute path)
     std::string kind;       ///< "full" or "lora"
     int loraRank = 0;
     bool gradientCheckpointing = false;

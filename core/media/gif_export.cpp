@@ -218,19 +218,14 @@ GifEncoder::GifEncoder(const std::string& path, int width, int height, const Gif
                             "x" + std::to_string(height));
     if (!(options.fps > 0) || options.fps > 100)
         libavFail(path, "GIF frame rate must be within (0, 100] fps");
-    const fs::path target(path);
-    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        libavFail(path, "the folder " + dir.string() + " does not exist");
-    m->temp = (dir / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
+    const std::string dir = m->prepare(path);
     int rc = avformat_alloc_output_context2(&m->fmt, nullptr, "gif", m->temp.c_str());
     if (rc < 0 || !m->fmt)
         libavFail(path, "cannot create a GIF container", rc);
     // Opening the file now reports an unwritable folder before any frame is rendered.
     rc = avio_open(&m->fmt->pb, m->temp.c_str(), AVIO_FLAG_WRITE);
     if (rc < 0)
-        libavFail(path, "cannot create the file in " + dir.string(), rc);
+        libavFail(path, "cannot create the file in " + dir, rc);
 }
 
 GifEncoder::~GifEncoder() = default;
@@ -327,11 +322,7 @@ void GifEncoder::finish(const JobControl& control) {
     rc = avio_closep(&m->fmt->pb);
     if (rc < 0)
         libavFail(path, "cannot close the file (is the disk full?)", rc);
-    std::error_code ec;
-    fs::rename(m->temp, m->target, ec);
-    if (ec)
-        libavFail(path, "cannot move the finished GIF into place: " + ec.message());
-    m->finished = true;
+    m->moveIntoPlace();
 }
 
 int GifEncoder::framesWritten() const {

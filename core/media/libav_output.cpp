@@ -1,5 +1,9 @@
 #include "media/libav_output.h"
 
+#include "doc/atomic_file.h"
+
+#include <filesystem>
+#include <random>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -38,6 +42,28 @@ LibavOutput::~LibavOutput() {
     }
     if (!finished && !temp.empty())
         ::unlink(temp.c_str());
+}
+
+std::string LibavOutput::prepare(const std::string& path) {
+    namespace fs = std::filesystem;
+    target = path;
+    destination = checkWritableOutput(path);
+    const fs::path dest(destination);
+    const fs::path dir = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        libavFail(path, "the folder " + dir.string() + " does not exist");
+    removeStaleTemporaryFiles(destination);
+    std::random_device rd;
+    temp = (dir / ("." + dest.filename().string() + ".partial-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(rd() & 0xffffff)))
+               .string();
+    return dir.string();
+}
+
+void LibavOutput::moveIntoPlace() {
+    mb::moveIntoPlace(temp, destination, target);
+    finished = true;
 }
 
 void LibavOutput::encode(AVFrame* f) {

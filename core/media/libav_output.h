@@ -33,10 +33,24 @@ struct LibavOutput {
     LibavOutput(const LibavOutput&) = delete;
     LibavOutput& operator=(const LibavOutput&) = delete;
 
+    /**
+     * Sets `target` to `path`, `destination` to the file it resolves to (checkWritableOutput: an existing
+     * directory, device, FIFO or socket is refused, a symbolic link is written through) and `temp` to a new
+     * `.NAME.partial-PID-RANDOM` next to `destination`; removes stale temporary files of killed writers of
+     * the same output. Returns the folder the temporary file goes in. Throws runtime_error naming `path`,
+     * also when that folder does not exist.
+     */
+    std::string prepare(const std::string& path);
+
+    /** Renames the complete temporary file over `destination` (moveIntoPlace) and sets `finished`. */
+    void moveIntoPlace();
+
     /** Sends `f` (nullptr = flush) and writes every packet the encoder hands back; errors name `target`. */
     void encode(AVFrame* f);
 
-    std::string target, temp; ///< the file asked for, and the temporary file written until finish
+    std::string target;      ///< the file asked for (what errors name)
+    std::string destination; ///< the file the temporary file replaces: `target` after symbolic links
+    std::string temp;        ///< the temporary file written until finish
     AVFormatContext* fmt = nullptr;
     AVCodecContext* codec = nullptr;
     AVStream* stream = nullptr;

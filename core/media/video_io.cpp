@@ -43,12 +43,7 @@ VideoEncoder::VideoEncoder(const std::string& path, int width, int height, const
         libavFail(path, "fps must be within (0, 240]");
     if (options.crf < 0 || options.crf > 51)
         libavFail(path, "CRF must be within 0..51");
-    fs::path target(path);
-    fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        libavFail(path, "the folder " + dir.string() + " does not exist");
-    m->temp = (dir / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
+    const std::string dir = m->prepare(path);
 
     int rc = avformat_alloc_output_context2(&m->fmt, nullptr, "mp4", m->temp.c_str());
     if (rc < 0 || !m->fmt)
@@ -93,7 +88,7 @@ VideoEncoder::VideoEncoder(const std::string& path, int width, int height, const
 
     rc = avio_open(&m->fmt->pb, m->temp.c_str(), AVIO_FLAG_WRITE);
     if (rc < 0)
-        libavFail(path, "cannot create the file in " + dir.string(), rc);
+        libavFail(path, "cannot create the file in " + dir, rc);
     AVDictionary* mopts = nullptr;
     av_dict_set(&mopts, "movflags", "+faststart", 0);
     rc = avformat_write_header(m->fmt, &mopts);
@@ -150,11 +145,7 @@ void VideoEncoder::finish() {
     rc = avio_closep(&m->fmt->pb);
     if (rc < 0)
         libavFail(m->target, "cannot close the file", rc);
-    std::error_code ec;
-    fs::rename(m->temp, m->target, ec);
-    if (ec)
-        libavFail(m->target, "cannot move the finished video into place: " + ec.message());
-    m->finished = true;
+    m->moveIntoPlace();
 }
 
 int VideoEncoder::framesWritten() const {

@@ -8,6 +8,7 @@
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include "ml/checkpoint.h"
 #include "ml/parallel_ops.h"
@@ -17,6 +18,14 @@ namespace mb::ml {
 namespace {
 
 std::atomic<int64_t> g_chunkElements{int64_t(1) << 24};
+std::atomic<AttentionKernel> g_kernel{AttentionKernel::Auto};
+
+// at::scaled_dot_product_attention arrived in LibTorch 2.0, its `scale` argument in 2.1.
+#if TORCH_VERSION_MAJOR >= 2
+constexpr bool kHasSdpa = true;
+#else
+constexpr bool kHasSdpa = false;
+#endif
 
 /** A per-thread scratch tensor reused across calls, so big score buffers are not re-faulted every layer. */
 torch::Tensor& scratch(int slot) {
@@ -24,11 +33,11 @@ torch::Tensor& scratch(int slot) {
     return buffers[slot];
 }
 
-torch::Tensor scratchOf(int slot, c10::IntArrayRef shape, const torch::TensorOptions& opts) {
+torch::Tensor scratchOf(int slot, c10::IntArrayRef shape, const torch::TensorOptions& options) {
     torch::Tensor& b = scratch(slot);
-    if (!b.defined() || b.device() != opts.device() || b.scalar_type() != opts.dtype().toScalarType() ||
+    if (!b.defined() || b.device() != options.device() || b.scalar_type() != options.dtype().toScalarType() ||
         b.is_inference() != c10::InferenceMode::is_enabled()) {
-        b = torch::empty(shape, opts);
+        b = torch::empty(shape, options);
     } else {
         b.resize_(shape); // keeps the storage when it is large enough
     }
@@ -54,10 +63,10 @@ torch::Tensor fusedShortAttention(const torch::Tensor& qIn, const torch::Tensor&
     const int64_t N = q.size(0), Lq = q.size(1), Lk = k.size(1);
     const int64_t d = q.size(2) / heads, dv = v.size(2) / heads;
     torch::Tensor out = torch::empty({N, Lq, heads * dv}, q.options());
-    const float* Q = q.data_ptr<float>();
-    const float* K = k.data_ptr<float>();
-    const float* V = v.data_ptr<float>();
-    float* O = out.data_ptr<float>();
+    const float* Q = q.data_ptr<float>(); // cpu: the caller checked that q, k and v are CPU tensors
+    const float* K = k.data_ptr<float>(); // cpu: as above
+    const float* V = v.data_ptr<float>(); // cpu: as above
+    float* O = out.data_ptr<float>();     // cpu: made with q's options
     const float s = static_cast<float>(scale);
     const int64_t work = N * heads;
     const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, Lq * Lk * (d + dv)));
@@ -102,7 +111,60 @@ torch::Tensor fusedShortAttention(const torch::Tensor& qIn, const torch::Tensor&
     return out;
 }
 
+/** Whether a call without bias or probabilities goes to at::scaled_dot_product_attention. */
+bool useSdpa(const torch::Tensor& q, int64_t headDim, double scale) {
+    const AttentionKernel kernel = g_kernel.load();
+    if (!kHasSdpa || kernel == AttentionKernel::Explicit)
+        return false;
+#if TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR == 0
+    // 2.0's SDPA always scales by 1/√d.
+    if (std::abs(scale * std::sqrt(double(headDim)) - 1.0) > 1e-12)
+        return false;
+#else
+    (void)headDim;
+    (void)scale;
+#endif
+    // Auto takes SDPA on CUDA only: there it is the fused flash / memory-efficient kernel diffusers uses. On
+    // the CPU today's explicit path stays (the reference tolerances and the CPU timings were measured with
+    // it; SDPA's CPU speed and rounding under LibTorch 2.x are not measured here).
+    return kernel == AttentionKernel::Sdpa || q.is_cuda();
+}
+
+/** softmax(q·kᵀ·scale)·v through at::scaled_dot_product_attention, in the layout of multi_head_attention. */
+torch::Tensor sdpaAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                            int64_t heads, double scale) {
+#if TORCH_VERSION_MAJOR >= 2
+    const int64_t N = q.size(0), Lq = q.size(1), Lk = k.size(1);
+    const int64_t d = q.size(2) / heads, dv = v.size(2) / heads;
+    const torch::Tensor qh = q.reshape({N, Lq, heads, d}).transpose(1, 2);
+    const torch::Tensor kh = k.reshape({N, Lk, heads, d}).transpose(1, 2);
+    const torch::Tensor vh = v.reshape({N, Lk, heads, dv}).transpose(1, 2);
+#if TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR == 0
+    (void)scale;
+    const torch::Tensor o = at::scaled_dot_product_attention(qh, kh, vh, {}, 0.0, false);
+#else
+    const torch::Tensor o = at::scaled_dot_product_attention(qh, kh, vh, {}, 0.0, false, scale);
+#endif
+    return o.transpose(1, 2).reshape({N, Lq, heads * dv});
+#else
+    (void)q, (void)k, (void)v, (void)heads, (void)scale;
+    throw std::logic_error("scaled_dot_product_attention needs LibTorch 2.0 or later");
+#endif
+}
+
 } // namespace
+
+void set_attention_kernel(AttentionKernel kernel) {
+    g_kernel.store(kernel);
+}
+
+AttentionKernel attention_kernel() {
+    return g_kernel.load();
+}
+
+bool sdpa_available() {
+    return kHasSdpa;
+}
 
 int64_t attention_chunk_elements() {
     return g_chunkElements.load();
@@ -136,19 +198,29 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
                                         std::to_string(heads) + ", " + std::to_string(Lq) + ", " +
                                         std::to_string(Lk) + "]");
         }
-        if (bias.scalar_type() != q.scalar_type()) {
-            bias = bias.to(q.scalar_type());
+    }
+    // On an accelerator in half precision the logits get the bias and the softmax in float32, as diffusers'
+    // fused kernels do inside SDPA (a −1e10 edit bias is −inf in fp16). The CPU keeps its measured path.
+    const bool deviceUpcast = !q.is_cpu() && q.scalar_type() != torch::kFloat32;
+    if (bias.defined()) {
+        const auto biasType = deviceUpcast ? torch::kFloat32 : q.scalar_type();
+        if (bias.device() != q.device() || bias.scalar_type() != biasType) {
+            bias = bias.to(q.device(), biasType);
         }
     }
     const bool grad =
         torch::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad() ||
                                           (bias.defined() && bias.requires_grad()));
 
+    if (!bias.defined() && !extras.probabilities && useSdpa(q, d, scale)) {
+        return sdpaAttention(q, k, v, heads, scale);
+    }
+
     // Short key sequences (temporal attention over frames, small maps): one fused pass per (row, head)
     // instead of thousands of tiny GEMM calls, reading q/k/v in place and writing the merged-head output.
-    if (!grad && !bias.defined() && !extras.probabilities && Lk <= kFusedMaxKeys &&
-        q.scalar_type() == torch::kFloat32 && k.scalar_type() == torch::kFloat32 &&
-        v.scalar_type() == torch::kFloat32) {
+    if (!grad && !bias.defined() && !extras.probabilities && Lk <= kFusedMaxKeys && q.is_cpu() &&
+        k.is_cpu() && v.is_cpu() && q.scalar_type() == torch::kFloat32 &&
+        k.scalar_type() == torch::kFloat32 && v.scalar_type() == torch::kFloat32) {
         return fusedShortAttention(q, k, v, heads, scale);
     }
 
@@ -172,11 +244,11 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
     if (extras.probabilities) {
         probsAll = torch::empty({N, heads, Lq, Lk}, q.options());
     }
-    const auto softmaxType = extras.upcastSoftmax ? torch::kFloat32 : q.scalar_type();
+    const auto softmaxType = extras.upcastSoftmax || deviceUpcast ? torch::kFloat32 : q.scalar_type();
 
     // Without autograd and with OpenBLAS single-threaded, the chunks themselves run in parallel (each one a
     // single-threaded GEMM): make at least one chunk per thread.
-    const bool parallel = !grad && split_products_over_threads();
+    const bool parallel = !grad && q.is_cpu() && split_products_over_threads();
     if (parallel) {
         const int64_t threads = at::get_num_threads();
         if (rowsPerChunk >= N && N >= threads) {
@@ -202,8 +274,12 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
         torch::Tensor probs, chunkOut;
         if (grad) {
             const auto valueType = q.scalar_type();
-            auto attend = [nb, heads, nr, Lk, softmaxType, valueType](const std::vector<torch::Tensor>& in) {
+            auto attend = [nb, heads, nr, Lk, softmaxType, valueType,
+                           deviceUpcast](const std::vector<torch::Tensor>& in) {
                 torch::Tensor scores = torch::bmm(in[0], in[1]);
+                if (deviceUpcast) {
+                    scores = scores.to(torch::kFloat32);
+                }
                 if (in[3].defined()) {
                     scores = (scores.view({nb, heads, nr, Lk}) + in[3]).view({nb * heads, nr, Lk});
                 }
@@ -216,6 +292,9 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
                 chunkOut = checkpointed(attend, {qc, kc, vc, biasChunk}, {});
             } else {
                 torch::Tensor scores = torch::bmm(qc, kc);
+                if (deviceUpcast) {
+                    scores = scores.to(torch::kFloat32);
+                }
                 if (biasChunk.defined()) {
                     scores = (scores.view({nb, heads, nr, Lk}) + biasChunk).view({nb * heads, nr, Lk});
                 }
@@ -225,14 +304,22 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
         } else {
             torch::Tensor scores = scratchOf(0, {nb * heads, nr, Lk}, q.options());
             at::bmm_out(scores, qc, kc);
-            if (biasChunk.defined()) {
-                scores.view({nb, heads, nr, Lk}).add_(biasChunk);
-            }
-            if (extras.upcastSoftmax && q.scalar_type() != torch::kFloat32) {
-                probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+            if (deviceUpcast) {
+                torch::Tensor scores32 = scores.to(torch::kFloat32);
+                if (biasChunk.defined()) {
+                    scores32.view({nb, heads, nr, Lk}).add_(biasChunk);
+                }
+                probs = torch::softmax(scores32, -1).to(q.scalar_type());
             } else {
-                probs = scratchOf(1, {nb * heads, nr, Lk}, q.options());
-                at::_softmax_out(probs, scores, -1, false);
+                if (biasChunk.defined()) {
+                    scores.view({nb, heads, nr, Lk}).add_(biasChunk);
+                }
+                if (extras.upcastSoftmax && q.scalar_type() != torch::kFloat32) {
+                    probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+                } else {
+                    probs = scratchOf(1, {nb * heads, nr, Lk}, q.options());
+                    at::_softmax_out(probs, scores, -1, false);
+                }
             }
             chunkOut = scratchOf(2, {nb * heads, nr, dv}, q.options());
             at::bmm_out(chunkOut, probs, vc);

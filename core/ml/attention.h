@@ -8,7 +8,10 @@
  * when one row is still too big, the query rows, so that one score chunk holds at most
  * attention_chunk_elements() values (24 frames at 576×320 → [48·5, 2880, 2880] scores are never built).
  * Scores are computed with plain matrix products (no baddbmm(beta=0): torch 1.13 leaks the uninitialised
- * input through beta=0, NOTES §1). Without autograd it reuses per-thread scratch buffers; with autograd
+ * input through beta=0, NOTES §1). On an accelerator in fp16/bf16 the logits, the bias and the softmax are
+ * float32 (the probabilities are returned in the inputs' dtype); on the CPU the softmax runs in the inputs'
+ * dtype unless AttentionExtras::upcastSoftmax asks for float32. Calls without bias and probabilities may
+ * go to SDPA instead (AttentionKernel). Without autograd it reuses per-thread scratch buffers; with autograd
  * (training) it uses out-of-place ops so gradients flow through every chunk, including into the hook's bias
  * and the observed probabilities.
  *
@@ -47,6 +50,9 @@ struct CrossAttentionInfo {
     /** The layer belongs to the lowest-resolution down block or up block that has cross-attention
      *  (chosen from the block structure, not from the query length; ruling 15). */
     bool isStcaLayer = false;
+    /** Where the layer's activations are: a logit bias is wanted on this device (attention moves one that is
+     *  not, at a copy per call). */
+    torch::Device device{torch::kCPU};
     /** Query rows = height·width; logits are [batch·frames, heads, height·width, tokens], row index b·F+f. */
     int64_t queries() const { return height * width; }
 };
@@ -95,6 +101,19 @@ struct AttentionExtras {
  */
 torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                    int64_t heads, double scale, const AttentionExtras& extras = {});
+
+/**
+ * The kernel for attention calls that need neither a logit bias nor the probabilities (every self-attention,
+ * and cross-attention without a hook). Auto: at::scaled_dot_product_attention (flash / memory-efficient
+ * kernels) on CUDA devices with LibTorch ≥ 2.0, the explicit chunked path everywhere else, the CPU
+ * included. Sdpa: SDPA on every device where LibTorch has it (comparisons, benchmarks). Explicit: always the
+ * chunked path. Calls with a bias or wanting probabilities always take the explicit path. Process-wide.
+ */
+enum class AttentionKernel { Auto, Explicit, Sdpa };
+void set_attention_kernel(AttentionKernel kernel);
+AttentionKernel attention_kernel();
+/** Whether this build has at::scaled_dot_product_attention (LibTorch ≥ 2.0 at compile time). */
+bool sdpa_available();
 
 /** Upper bound on score values held at once per attention chunk (default 2^24 = 64 MiB in float32). */
 int64_t attention_chunk_elements();

@@ -42,8 +42,9 @@ torch::Tensor AttentionEditor::build_bias(int64_t batch, int64_t frames, int64_t
     const double alpha = m_settings.alpha;
     const float kSuppress = float(alpha * -1e10);
     // One frame's bias [h·w, tokens]; frames differ only by their boxes.
+    // cpu: filled cell by cell through an accessor; logit_bias() moves it to the layer's device once
     auto bias = torch::zeros({batch * frames, 1, h * w, tokens}, torch::kFloat32);
-    auto acc = bias.accessor<float, 4>();
+    auto acc = bias.accessor<float, 4>(); // cpu: made on the CPU above
     std::vector<bool> subjectToken(size_t(tokens), false);
     for (const auto& s : m_subjects)
         for (int64_t t : s.tokens)
@@ -85,11 +86,21 @@ torch::Tensor AttentionEditor::build_bias(int64_t batch, int64_t frames, int64_t
 torch::Tensor AttentionEditor::logit_bias(const CrossAttentionInfo& info) {
     if (!m_enabled || m_subjects.empty())
         return {};
-    const std::array<int64_t, 5> key{info.batch, info.frames, info.height, info.width, info.tokens};
+    const std::array<int64_t, 7> key{info.batch,
+                                     info.frames,
+                                     info.height,
+                                     info.width,
+                                     info.tokens,
+                                     int64_t(info.device.type()),
+                                     int64_t(info.device.index())};
     auto it = m_cache.find(key);
     if (it == m_cache.end())
-        it = m_cache.emplace(key, build_bias(info.batch, info.frames, info.height, info.width, info.tokens))
-                 .first;
+        it =
+            m_cache
+                .emplace(
+                    key,
+                    build_bias(info.batch, info.frames, info.height, info.width, info.tokens).to(info.device))
+                .first;
     return it->second;
 }
 
@@ -97,12 +108,13 @@ void StcaCollector::observe_probabilities(const CrossAttentionInfo& info, const 
     // probs [B·F, heads, h·w, tokens] → mean over heads and phrase tokens → [B·F, 1, h, w].
     torch::Tensor m;
     if (m_itemTokens.empty()) {
-        auto idx = torch::tensor(m_tokens, torch::kLong).to(probs.device());
+        auto idx = torch::tensor(m_tokens, torch::kLong).to(probs.device()); // cpu: token list, moved here
         m = probs.mean(1).index_select(-1, idx).mean(-1).view({probs.size(0), 1, info.height, info.width});
     } else {
         TORCH_CHECK(int64_t(m_itemTokens.size()) == info.batch, "STCA: ", m_itemTokens.size(),
                     " token lists for a batch of ", info.batch);
         // Row r = b·F + f averages item b's tokens: a weighted sum over tokens with 1/len on its phrase.
+        // cpu: filled element by element, then moved to the probabilities' device and dtype
         torch::Tensor weights = torch::zeros({info.batch, probs.size(-1)}, torch::kFloat32);
         for (int64_t b = 0; b < info.batch; ++b) {
             const auto& toks = m_itemTokens[size_t(b)];

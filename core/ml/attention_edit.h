@@ -52,7 +52,8 @@ public:
 
     torch::Tensor logit_bias(const CrossAttentionInfo& info) override;
 
-    /** The bias for one frame-batch layout, [B·F, 1, h·w, tokens] (exposed for tests). */
+    /** The bias for one frame-batch layout, [B·F, 1, h·w, tokens], float32 on the CPU (exposed for tests);
+     *  logit_bias() hands it out on the layer's device (CrossAttentionInfo::device), made once per layout. */
     torch::Tensor build_bias(int64_t batch, int64_t frames, int64_t h, int64_t w, int64_t tokens) const;
 
 private:
@@ -60,7 +61,8 @@ private:
     AttentionEditSettings m_settings;
     std::vector<int64_t> m_editedItems{0};
     bool m_enabled = true;
-    std::map<std::array<int64_t, 5>, torch::Tensor> m_cache; ///< (B, F, h, w, tokens) → bias
+    /** (B, F, h, w, tokens, device type, device index) → bias on that device */
+    std::map<std::array<int64_t, 7>, torch::Tensor> m_cache;
 };
 
 /**

@@ -20,11 +20,10 @@ void SubjectAttentionProbe::observe_probabilities(const CrossAttentionInfo& info
         throw std::invalid_argument("attention probe: probabilities of " + info.modulePath +
                                     " do not match its map size");
     const torch::Tensor p = probs.detach().to(torch::kFloat32);
-    const auto opts = p.options();
-    const torch::Tensor xs = (torch::arange(w, opts) + 0.5) / double(w); // [w]
-    const torch::Tensor ys = (torch::arange(h, opts) + 0.5) / double(h); // [h]
+    const torch::Tensor xs = (torch::arange(w, p.options()) + 0.5) / double(w); // [w]
+    const torch::Tensor ys = (torch::arange(h, p.options()) + 0.5) / double(h); // [h]
     for (size_t s = 0; s < m_tokens.size(); ++s) {
-        const torch::Tensor idx = torch::tensor(m_tokens[s], torch::kLong);
+        const torch::Tensor idx = torch::tensor(m_tokens[s], torch::kLong).to(p.device()); // cpu: token list
         // Mean over heads and the subject's tokens → [B·F, h, w], normalised per frame.
         torch::Tensor map = p.index_select(3, idx).mean(3).mean(1).view({-1, h, w});
         map = map / map.sum({1, 2}, true).clamp_min(1e-20);
@@ -42,7 +41,9 @@ std::vector<std::vector<std::array<double, 2>>> SubjectAttentionProbe::centroids
     if (m_layers == 0)
         return out;
     for (size_t s = 0; s < m_tokens.size(); ++s) {
-        const torch::Tensor c = (m_sums[s] / double(m_layers)).narrow(0, batchItem * m_frames, m_frames);
+        const torch::Tensor c = (m_sums[s] / double(m_layers))
+                                    .narrow(0, batchItem * m_frames, m_frames)
+                                    .to(torch::kCPU, torch::kDouble);
         for (int64_t f = 0; f < m_frames; ++f)
             out[s].push_back({c[f][0].item<double>(), c[f][1].item<double>()});
     }

@@ -1,6 +1,8 @@
 #include "ml/bench.h"
 
 #include "ml/attention_edit.h"
+#include "ml/compute_device.h"
+#include "ml/compute_precision.h"
 
 #include <algorithm>
 #include <chrono>
@@ -191,7 +193,7 @@ double matmul_probe_gflops(int repeats) {
     torch::NoGradGuard noGrad;
     torch::manual_seed(0);
     const int64_t n = 2048;
-    const torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n});
+    const torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n}); // cpu: a CPU probe
     const torch::Tensor bt = b.t().contiguous();
     // Through linear(): with OpenBLAS single-threaded the product is split over the OpenMP threads, so the
     // probe measures what the model's products can reach in either threading scheme.
@@ -216,8 +218,10 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
                                     std::to_string(o.latentScale));
     }
     UNetBenchResult r;
+    const ResolvedDevice device = resolve_device(parse_device(o.device));
     configure_threads(o.threads, o.blasThreads);
     r.runtime = runtime_description();
+    r.device = device_description(device.device);
 
     // Resolve the config (and weights) to use.
     std::string configPath = o.configPath, weightsDir;
@@ -237,6 +241,20 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
     auto t0 = std::chrono::steady_clock::now();
     torch::manual_seed(o.seed);
     UNet3DConditionModel unet(config);
+    int64_t parameters = 0;
+    for (const auto& p : unet->parameters()) {
+        parameters += p.numel();
+    }
+    ResolvedPrecision precision{o.bf16 ? torch::kBFloat16 : torch::kFloat32, o.bf16 ? "bf16" : "fp32",
+                                "requested"};
+    if (!o.dtype.empty()) {
+        precision = resolve_precision(parse_precision(o.dtype), device.device, parameters);
+    }
+    r.dtype = precision.name;
+    r.dtypeReason = precision.reason;
+    const auto dtype = precision.dtype;
+    // Random weights are made on the CPU from the seed (the same model on every device), then moved.
+    unet->to(device.device, dtype);
     if (!weightsDir.empty()) {
         LoadOptions strict;
         strict.requireComplete = true;
@@ -251,23 +269,21 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
         throw std::invalid_argument("bench unet: --batch-parallel must be auto, split or ops, not '" +
                                     o.batchParallel + "'");
     }
-    const auto dtype = o.bf16 ? torch::kBFloat16 : torch::kFloat32;
-    if (o.bf16) {
-        unet->to(dtype);
-    }
+    synchronize_device(device.device);
     r.buildSeconds = secondsSince(t0);
-    for (const auto& p : unet->parameters()) {
-        r.parameters += p.numel();
-    }
+    r.parameters = parameters;
     r.rssAfterBuildGiB = current_rss_gib();
+    reset_device_peak_memory(device.device);
 
     const int64_t lh = o.height / o.latentScale, lw = o.width / o.latentScale;
     r.latentShape = {o.batch, config.inChannels, o.frames, lh, lw};
     auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed + 1);
-    const torch::Tensor sample = at::randn(r.latentShape, gen, torch::kFloat32).to(dtype);
+    // cpu: drawn from the seeded CPU generator (the same inputs on every device), then moved
+    const torch::Tensor sample = at::randn(r.latentShape, gen, torch::kFloat32).to(device.device, dtype);
     const torch::Tensor text =
-        at::randn({o.batch, 77, config.crossAttentionDim}, gen, torch::kFloat32).to(dtype);
-    const torch::Tensor t = torch::tensor(981, torch::kInt64);
+        at::randn({o.batch, 77, config.crossAttentionDim}, gen, torch::kFloat32) // cpu: as above
+            .to(device.device, dtype);
+    const torch::Tensor t = torch::tensor(981, torch::kInt64); // cpu: 0-d, forward moves it
 
     {
         c10::InferenceMode inference;
@@ -285,7 +301,7 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
             st.promptLength = 8;
             editor.configure({subject}, st, {0});
         }
-        const bool concurrent = o.threads >= 2;
+        const bool concurrent = o.threads >= 2 && device.device.is_cpu();
         auto step = [&]() {
             if (!o.controlled)
                 return unet(sample, t, text);
@@ -306,12 +322,15 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
         for (int i = 0; i < o.warmup; ++i) {
             t0 = std::chrono::steady_clock::now();
             out = step();
+            synchronize_device(device.device);
             r.warmupSeconds.push_back(secondsSince(t0));
         }
         for (int i = 0; i < o.repeats; ++i) {
             out = torch::Tensor();
+            synchronize_device(device.device);
             t0 = std::chrono::steady_clock::now();
             out = step();
+            synchronize_device(device.device);
             r.stepSeconds.push_back(secondsSince(t0));
         }
         r.outputAbsMean = out.to(torch::kFloat32).abs().mean().item<double>();
@@ -320,11 +339,13 @@ UNetBenchResult bench_unet(const UNetBenchOptions& o) {
         }
     }
     r.peakRssGiB = peak_rss_gib();
+    const int64_t peakBytes = device_peak_allocated_bytes(device.device);
+    r.peakDeviceGiB = peakBytes < 0 ? -1.0 : double(peakBytes) / double(int64_t(1) << 30);
     r.medianSeconds = median(r.stepSeconds);
     r.minSeconds = *std::min_element(r.stepSeconds.begin(), r.stepSeconds.end());
     r.flopsPerStep = unet_flops(configPath, o.batch, o.frames, lh, lw);
     r.gflopsAtMedian = r.flopsPerStep / r.medianSeconds / 1e9;
-    if (o.matmulProbe) {
+    if (o.matmulProbe && device.device.is_cpu()) { // the probe is a CPU figure
         r.matmulProbeGflops = matmul_probe_gflops();
         r.fractionOfProbe = r.gflopsAtMedian / r.matmulProbeGflops;
     }

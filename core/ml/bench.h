@@ -5,7 +5,9 @@
  *        measured the same way as the peer benchmark of diffusers (shared/tools/peer-bench).
  *
  * One step = one UNet call on a latent batch [batch, 4, F, H/8, W/8] at timestep 981 with random text states
- * [batch, 77, cross_attention_dim] (batch 2 = CFG). Runs in inference mode after one warm-up call.
+ * [batch, 77, cross_attention_dim] (batch 2 = CFG). Runs in inference mode after one warm-up call. On a CUDA
+ * device each timed call ends with a device synchronisation, and the peak memory is the caching allocator's
+ * most allocated bytes (weights included), as the peer's torch.cuda.max_memory_allocated.
  * FLOPs are counted analytically from the shapes, with the peer's rules (1 multiply-add = 2 FLOPs; convs,
  * linears and the two attention matmuls only). The matmul probe is a 2048³ float32 torch.mm at the same
  * thread count, the practical peak the achieved rate is compared to.
@@ -31,7 +33,11 @@ struct UNetBenchOptions {
     int blasThreads = -1; ///< OpenBLAS pool size; −1 = threads
     uint64_t seed = 0;
     bool matmulProbe = true;
-    bool bf16 = false;                  ///< opt-in bfloat16 compute (weights and activations)
+    bool bf16 = false; ///< opt-in bfloat16 compute (weights and activations)
+    /** What the UNet computes in: "" = fp32 (bf16 with `bf16`), else auto|fp32|bf16|fp16 as `--dtype`
+     *  resolves it for the device (compute_precision.h). */
+    std::string dtype;
+    std::string device = "cpu";         ///< auto|cpu|cuda|cuda:N (compute_device.h)
     std::string batchParallel = "auto"; ///< "auto", "split" or "ops" (see BatchParallelMode in unet3d.h)
     /** A controlled denoising step as a render runs it (batch 2 only): the conditional half with the box edit
      *  (one subject, two tokens, a centred box on every frame, amplification on) and the unconditional half
@@ -55,11 +61,17 @@ struct UNetBenchResult {
     double rssAfterBuildGiB = 0;
     bool splitBatch = false; ///< the timed calls ran batch slices on separate threads
     std::string runtime;     ///< runtime_description()
+    std::string device;      ///< device_description() of the device it ran on
+    std::string dtype;       ///< "fp32", "bf16" or "fp16"
+    std::string dtypeReason; ///< why that dtype (ResolvedPrecision::reason)
+    /** The CUDA caching allocator's peak allocated bytes in GiB during the run; −1 where not known (CPU). */
+    double peakDeviceGiB = -1;
     std::vector<int64_t> latentShape;
     double outputAbsMean = 0; ///< sanity: finite, non-trivial output
 };
 
-/** Runs the benchmark; throws std::runtime_error (naming the file) on bad input. */
+/** Runs the benchmark; throws std::runtime_error (naming the file) on bad input, DeviceUnavailable for a
+ *  device that this build or machine does not have. */
 UNetBenchResult bench_unet(const UNetBenchOptions& options);
 
 /** Analytic FLOPs of one UNet3D forward for a config file and latent shape (peer-bench counting rules). */

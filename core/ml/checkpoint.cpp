@@ -97,6 +97,12 @@ struct CheckpointFunction : public torch::autograd::Function<CheckpointFunction>
 
 } // namespace
 
+// GCC 14 inlines LibTorch 2.x's Function::apply (a std::vector<bool>::reserve inside it) into this function
+// and then reports a -Warray-bounds false positive on libstdc++'s bit-vector copy; the code is LibTorch's.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 14
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
 torch::Tensor checkpointed(CheckpointBody body, const std::vector<torch::Tensor>& inputs,
                            const std::vector<torch::Tensor>& parameters) {
     bool anyGrad = false;
@@ -127,6 +133,9 @@ torch::Tensor checkpointed(CheckpointBody body, const std::vector<torch::Tensor>
     tensors.insert(tensors.end(), trainable.begin(), trainable.end());
     return CheckpointFunction::apply(holder, inputCount, torch::TensorList(tensors));
 }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 14
+#pragma GCC diagnostic pop
+#endif
 
 std::vector<torch::Tensor> trainables_read_by(const torch::nn::Module& module) {
     std::vector<torch::Tensor> out;

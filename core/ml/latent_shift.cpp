@@ -58,9 +58,10 @@ torch::Tensor LatentShifter::shift_frame(const torch::Tensor& frame, const torch
                                          int64_t dx, int64_t dy) {
     const int64_t C = frame.size(0), h = frame.size(1), w = frame.size(2);
     // Background cells per row and per column (the frame before this step), and anywhere (for shortages).
-    auto bg =
-        background.defined() ? background.to(torch::kBool).contiguous() : torch::ones({h, w}, torch::kBool);
-    auto acc = bg.accessor<bool, 2>();
+    // The fill is planned on the CPU, cell by cell; only the gathers below run where the latent is.
+    auto bg = background.defined() ? background.to(torch::kCPU, torch::kBool).contiguous()
+                                   : torch::ones({h, w}, torch::kBool); // cpu: read through an accessor
+    auto acc = bg.accessor<bool, 2>();                                  // cpu: made on the CPU above
     std::vector<std::vector<int64_t>> rows(static_cast<size_t>(h)), cols(static_cast<size_t>(w));
     std::vector<int64_t> anyCol, anyRow;
     for (int64_t y = 0; y < h; ++y)
@@ -74,8 +75,10 @@ torch::Tensor LatentShifter::shift_frame(const torch::Tensor& frame, const torch
     torch::Tensor out = frame;
     if (dx != 0) {
         const int64_t n = std::min<int64_t>(std::abs(dx), w);
-        auto idx =
-            torch::tensor(draw_fill(rows, anyCol, w, n), torch::kLong).view({1, h, n}).expand({C, h, n});
+        auto idx = torch::tensor(draw_fill(rows, anyCol, w, n), torch::kLong) // cpu: drawn indices, moved
+                       .to(frame.device())
+                       .view({1, h, n})
+                       .expand({C, h, n});
         torch::Tensor fill = torch::gather(frame, 2, idx);
         if (n == w)
             out = fill;
@@ -87,7 +90,11 @@ torch::Tensor LatentShifter::shift_frame(const torch::Tensor& frame, const torch
     if (dy != 0) {
         const int64_t n = std::min<int64_t>(std::abs(dy), h);
         // draw_fill returns w lines (columns) × n row indices; gather wants [C, n, w].
-        auto drawn = torch::tensor(draw_fill(cols, anyRow, h, n), torch::kLong).view({w, n}).t().contiguous();
+        auto drawn = torch::tensor(draw_fill(cols, anyRow, h, n), torch::kLong) // cpu: drawn indices, moved
+                         .to(frame.device())
+                         .view({w, n})
+                         .t()
+                         .contiguous();
         torch::Tensor fill = torch::gather(frame, 1, drawn.view({1, n, w}).expand({C, n, w}));
         if (n == h)
             out = fill;

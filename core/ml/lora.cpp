@@ -2,6 +2,7 @@
 
 #include "ml/attention.h"
 #include "ml/model_loader.h"
+#include "ml/seeded_random.h"
 
 #include <torch/torch.h>
 
@@ -45,7 +46,7 @@ LoraAdapter::LoraAdapter(torch::nn::Module& root, const LoraOptions& options) : 
             const int64_t out = e.base.size(0), in = e.base.size(1);
             // Kaiming-uniform with a = √5 (torch's Linear default, as peft does): bound = 1/√in.
             const double bound = 1.0 / std::sqrt(double(in));
-            e.a = (torch::rand({options.rank, in}, gen, e.base.options()) * (2 * bound) - bound)
+            e.a = (seeded_rand({options.rank, in}, gen, e.base.options()) * (2 * bound) - bound)
                       .set_requires_grad(true);
             e.b = torch::zeros({out, options.rank}, e.base.options()).set_requires_grad(true);
             m_entries.push_back(std::move(e));

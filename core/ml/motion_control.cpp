@@ -21,11 +21,18 @@ uint64_t latent_shift_seed(uint64_t seed) {
     return z ^ (z >> 31);
 }
 
+int64_t schedule_step(double fraction, int64_t steps) {
+    if (!std::isfinite(fraction) || fraction < 0.0 || fraction > 1.0)
+        throw std::invalid_argument("motion control: a schedule fraction must be in 0..1, got " +
+                                    std::to_string(fraction));
+    return std::clamp<int64_t>(std::llround(fraction * double(steps)), 0, steps);
+}
+
 namespace {
 
 /** Background map [F, h, w]: false inside every subject's current box (cells truncated, as the reference). */
 torch::Tensor background_map(const std::vector<std::vector<BoxF>>& boxes, int64_t F, int64_t h, int64_t w) {
-    auto bg = torch::ones({F, h, w}, torch::kBool);
+    auto bg = torch::ones({F, h, w}, torch::kBool); // cpu: the latent shift plans its fills on the CPU
     for (const auto& subject : boxes)
         for (int64_t f = 0; f < F; ++f) {
             const BoxF& b = subject[size_t(f)];
@@ -97,16 +104,23 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
             moving = moving || total[size_t(f)][0] != 0.0 || total[size_t(f)][1] != 0.0;
         }
     }
-    const bool shifting = moving && control.shiftSteps > 0;
-    LatentShifter shifter(total, std::max(1, control.shiftSteps), latent_shift_seed(params.seed));
+    const int64_t N = params.num_inference_steps;
+    if (control.shiftUntil < control.shiftFrom)
+        throw std::invalid_argument("motion control: the latent-shift window ends before it starts");
+    rep.amplifySteps = schedule_step(control.amplifyUntil, N);
+    rep.shiftFirstStep = schedule_step(control.shiftFrom, N);
+    rep.shiftStepCount = schedule_step(control.shiftUntil, N) - rep.shiftFirstStep;
+    const bool shifting = moving && rep.shiftStepCount > 0;
+    LatentShifter shifter(total, int(std::max<int64_t>(1, rep.shiftStepCount)),
+                          latent_shift_seed(params.seed));
 
     torch::Tensor latents =
         params.latents.defined() ? params.latents.clone() : pipeline.initial_latents(params.seed, F, H, W);
     if (latents.dim() != 5 || latents.size(2) != F || latents.size(3) != h || latents.size(4) != w)
         throw std::invalid_argument("motion control: initial latents have the wrong shape");
-    DDIMScheduler ddim(pipeline.scheduler_config());
-    ddim.set_timesteps(params.num_inference_steps);
-    const torch::Tensor timesteps = ddim.timesteps();
+    // The noise is drawn on the CPU (the same latents from a seed on every device) and denoised where the
+    // text encoder, and so the models, are.
+    latents = latents.to(cond.device());
 
     AttentionEditor editor;
     // Where each subject's box is in the latent right now: output box + displacement still to come.
@@ -125,41 +139,46 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
         return boxes;
     };
 
-    const int64_t N = timesteps.size(0);
-    for (int64_t i = 0; i < N; ++i) {
-        job.checkCancelled();
-        const int64_t t = timesteps[i].item<int64_t>();
-        if (shifting && i >= control.shiftStartStep && i < control.shiftStartStep + control.shiftSteps)
-            latents = shifter.step(latents, background_map(currentBoxes(), F, h, w));
-        CrossAttentionHook* hook = nullptr;
-        if (!edited.empty()) {
+    DenoiseHooks hooks;
+    if (shifting)
+        hooks.before_step = [&](int64_t i, const torch::Tensor& x) {
+            if (i >= rep.shiftFirstStep && i < rep.shiftFirstStep + rep.shiftStepCount)
+                return shifter.step(x, background_map(currentBoxes(), F, h, w));
+            return x;
+        };
+    if (!edited.empty())
+        hooks.conditional = [&](int64_t i, const torch::Tensor& x, int64_t t, const torch::Tensor& text) {
             const auto boxes = currentBoxes();
             for (size_t s = 0; s < edited.size(); ++s)
                 edited[s].boxes = boxes[s];
             AttentionEditSettings st;
             st.alpha = control.alpha;
-            st.amplify = i < control.amplifySteps;
+            st.amplify = i < rep.amplifySteps;
             st.suppressOtherWords = control.suppressOtherWords;
             st.promptLength = promptLength;
             editor.configure(edited, st, {0});
-            hook = &editor;
-        }
-        torch::Tensor eps, epsU;
-        if (params.guidance_scale > 1.0 && control.concurrentGuidancePasses) {
-            run_concurrently({[&] { eps = unet(latents, t, cond, hook); },
-                              [&] { epsU = unet(latents, t, uncond, nullptr); }});
-        } else {
-            eps = unet(latents, t, cond, hook);
-            if (params.guidance_scale > 1.0)
-                epsU = unet(latents, t, uncond, nullptr);
-        }
-        if (params.guidance_scale > 1.0)
-            eps = epsU + params.guidance_scale * (eps - epsU);
-        latents = ddim.step(eps, t, latents).prevSample;
-        job.report("denoise", i + 1, N);
-        if (onStep)
-            onStep(i, t, latents);
-    }
+            return unet(x, t, text, &editor);
+        };
+    else
+        hooks.conditional = [&](int64_t, const torch::Tensor& x, int64_t t, const torch::Tensor& text) {
+            return unet(x, t, text, nullptr);
+        };
+    DenoiseSettings settings;
+    settings.num_inference_steps = N;
+    settings.guidance_scale = params.guidance_scale;
+    settings.sampler = params.sampler;
+    settings.concurrent_passes = control.concurrentGuidancePasses;
+    settings.compute_dtype = params.compute_dtype;
+    const torch::Tensor embeds = params.guidance_scale > 1.0 ? torch::cat({uncond, cond}) : cond;
+    // The unconditional pass goes through the same denoiser, without a hook.
+    hooks.unconditional = [&](int64_t, const torch::Tensor& x, int64_t t, const torch::Tensor& text) {
+        return unet(x, t, text, nullptr);
+    };
+    latents = pipeline.denoise(embeds, latents, settings, hooks, job, onStep);
+    const std::unique_ptr<Sampler> schedule = make_sampler(params.sampler, pipeline.scheduler_config());
+    schedule->set_timesteps(N);
+    const torch::Tensor timesteps = schedule->timesteps();
+    const DDIMScheduler ddim(pipeline.scheduler_config()); // the forward (noising) process, any sampler
     job.checkCancelled();
     if (!control.measuredPhrases.empty() && N > 0) {
         // A phrase that is not in the prompt (possible when its subject is not controlled) has no attention
@@ -181,11 +200,15 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
             const int64_t tProbe = timesteps[N / 2].item<int64_t>();
             auto gen =
                 at::make_generator<at::CPUGeneratorImpl>(latent_shift_seed(params.seed) ^ 0x5A5A5A5Aull);
-            const torch::Tensor noise = torch::randn(latents.sizes(), gen, latents.options());
-            const torch::Tensor noisy =
-                ddim.add_noise(latents, noise, torch::full({latents.size(0)}, tProbe, torch::kLong));
+            // cpu: drawn from the CPU generator (the same noise on every device), then moved
+            const torch::Tensor noise =
+                torch::randn(latents.sizes(), gen, latents.options().device(torch::kCPU))
+                    .to(latents.device());
+            const torch::Tensor noisy = ddim.add_noise(
+                latents, noise,
+                torch::full({latents.size(0)}, tProbe, torch::kLong)); // cpu: add_noise moves it
             SubjectAttentionProbe probe(tokens);
-            unet(noisy, tProbe, cond, &probe);
+            unet(noisy.to(params.compute_dtype), tProbe, cond.to(params.compute_dtype), &probe);
             const auto c = probe.centroids(0);
             for (size_t k = 0; k < found.size(); ++k)
                 rep.attentionCentroids[found[k]] = c[k];
@@ -201,8 +224,9 @@ TextToVideoResult generate_with_motion_control(TextToVideoPipeline& pipeline, co
         *report = rep;
 
     const torch::Tensor video =
-        pipeline.decode_latents(latents, params.decode_frames_per_batch, job);                  // [1,3,F,H,W]
-    torch::Tensor frames = (video / 2 + 0.5).clamp(0, 1)[0].permute({1, 2, 3, 0}).contiguous(); // [F,H,W,3]
+        pipeline.decode_latents(latents, params.decode_frames_per_batch, job); // [1,3,F,H,W]
+    torch::Tensor frames =
+        (video / 2 + 0.5).clamp(0, 1)[0].permute({1, 2, 3, 0}).contiguous().cpu(); // [F,H,W,3]
     if (params.format == FrameFormat::Uint8)
         frames = frames.mul(255).round().to(torch::kUInt8);
     return {frames, latents};

@@ -4,11 +4,14 @@
  * \brief Text-to-video generation with MotionBooth's training-free controls (method §7–§9): per-frame boxes
  *        steer each subject through cross-attention editing, and the camera path shifts the noisy latent.
  *
- * The loop follows the reference (method §7) with our fixes (method §14, rulings 9, 17, 18):
- *  1. inside the shift window [shiftStartStep, shiftStartStep + shiftSteps) the latent is shifted first
- *     (LatentShifter, fills outside the subjects' current boxes, seeded: reproducible);
- *  2. the conditional pass runs with the attention editor (amplify for the first amplifySteps steps,
- *     suppress always), the unconditional pass without it; guided = u + g·(c − u); DDIM step;
+ * It runs the pipeline's one denoising loop (TextToVideoPipeline::denoise) with two hooks:
+ *  1. inside the shift window the latent is shifted first (LatentShifter, fills outside the subjects'
+ *     current boxes, seeded: reproducible);
+ *  2. the conditional pass runs with the attention editor (amplify during the first part of the schedule,
+ *     suppress always), the unconditional pass without it; guided = u + g·(c − u); the sampler's step.
+ *  The amplify span and the shift window are fractions of the schedule, so a take of 20 steps with a
+ *  multistep sampler steers at the same noise levels as one of 50 DDIM steps: step i of N is inside a span
+ *  [a, b) when round(a·N) ≤ i < round(b·N) (schedule_step()).
  *  3. boxes are given in output-frame coordinates (where each subject must appear in the video). Until the
  *     shift has happened, the edit targets box + (camera displacement still to come), so the subject lands
  *     where it was drawn once the latent has moved — for every subject, not only the last one.
@@ -35,12 +38,14 @@ struct ControlledSubject {
 struct MotionControlParams {
     std::vector<ControlledSubject> subjects; ///< empty = no subject control
     double alpha = 7.5;                      ///< edit_scale
-    int amplifySteps = 5;                    ///< τ
+    /** Amplification acts during this first fraction of the schedule (τ/N: 5 of 50 steps = 0.1). */
+    double amplifyUntil = 0.1;
     bool suppressOtherWords = true;
     /** Camera travel per frame as fractions of the frame (x, y); empty or all zero = static camera. */
     std::vector<std::array<double, 2>> cameraTravel;
-    int shiftStartStep = 10;
-    int shiftSteps = 10;
+    /** The latent-shift window as fractions of the schedule (steps 10..20 of 50 = [0.2, 0.4)). */
+    double shiftFrom = 0.2;
+    double shiftUntil = 0.4;
     /** Run the conditional and unconditional UNet passes of each step at the same time, one per thread with
      *  single-threaded ops inside (parallel_ops.h run_concurrently), instead of one after the other with
      *  every op multi-threaded. Results equal up to BLAS summation order; fixed per setting. */
@@ -57,6 +62,8 @@ struct MotionControlReport {
     int64_t promptLength = 0;                         ///< tokens incl. start and end
     int64_t fillShortages = 0;                        ///< latent-shift fills that sampled with replacement
     std::vector<std::array<int64_t, 2>> shiftApplied; ///< per frame, total cells moved (x, y)
+    int64_t amplifySteps = 0;                         ///< steps 0..amplifySteps−1 were amplified
+    int64_t shiftFirstStep = 0, shiftStepCount = 0;   ///< the shift window in steps of this take
     /** Per measured phrase, per frame: the attention centroid (x, y) in 0..1 frame coordinates (empty for a
      *  phrase that is not in the prompt). */
     std::vector<std::vector<std::array<double, 2>>> attentionCentroids;
@@ -64,6 +71,10 @@ struct MotionControlReport {
 
 /** The seed of the latent-shift fill sampler derived from the take's seed (documented in the sidecar). */
 uint64_t latent_shift_seed(uint64_t seed);
+
+/** The step of an N-step schedule at which a fraction of it is reached: round(fraction·N), in 0..N.
+ *  Throws std::invalid_argument for a fraction outside [0, 1] or not finite. */
+int64_t schedule_step(double fraction, int64_t steps);
 
 /**
  * Generates a video with motion control. `pipeline` provides tokenizer, text encoder, scheduler config and

@@ -22,7 +22,7 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const 
     const bool grad = torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() ||
                                                         (bias.defined() && bias.requires_grad()));
     // Small products are not worth a parallel region; below ~1 MFLOP the plain op wins.
-    if (grad || M < 64 || M * N * K < (int64_t(1) << 19) || !split_products_over_threads()) {
+    if (grad || !x.is_cpu() || M < 64 || M * N * K < (int64_t(1) << 19) || !split_products_over_threads()) {
         return torch::nn::functional::linear(x, weight, bias);
     }
     const torch::Tensor x2 = x.reshape({M, K});

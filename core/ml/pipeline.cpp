@@ -1,5 +1,7 @@
 #include "ml/pipeline.h"
 
+#include "ml/parallel_ops.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
@@ -38,7 +40,9 @@ torch::Tensor TextToVideoPipeline::encode_prompt(const std::string& prompt, std:
         *ids = tokens.ids;
     const auto encoder = m_textEncoder.ptr(); // torch::nn forward() is non-const; the model is not changed
     const torch::Tensor input =
-        torch::tensor(tokens.ids, torch::kLong).view({1, -1}).to(moduleDevice(*encoder));
+        torch::tensor(tokens.ids, torch::kLong) // cpu: token ids, moved to the encoder
+            .view({1, -1})
+            .to(moduleDevice(*encoder));
     return encoder->forward(input).last_hidden_state;
 }
 
@@ -46,63 +50,94 @@ torch::Tensor TextToVideoPipeline::initial_latents(uint64_t seed, int64_t frames
                                                    int64_t width) const {
     const int64_t s = m_geometry.vae_scale_factor;
     auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    // cpu: drawn on the CPU so that a seed starts from the same latents on every device; callers move them
     return torch::randn({1, m_geometry.latent_channels, frames, height / s, width / s}, generator,
                         torch::TensorOptions().dtype(torch::kFloat32));
 }
 
 torch::Tensor TextToVideoPipeline::denoise(const torch::Tensor& prompt_embeds,
-                                           const torch::Tensor& init_latents, int64_t num_inference_steps,
-                                           double guidance_scale, bool split_cfg_batch,
-                                           const mb::JobControl& job, const StepCallback& on_step,
-                                           PipelineTrace* trace) {
+                                           const torch::Tensor& init_latents, const DenoiseSettings& settings,
+                                           const DenoiseHooks& hooks, const mb::JobControl& job,
+                                           const StepCallback& on_step, PipelineTrace* trace) {
     torch::NoGradGuard noGrad;
-    const bool cfg = guidance_scale > 1.0;
+    const bool cfg = settings.guidance_scale > 1.0;
     if (cfg && prompt_embeds.size(0) != 2)
         throw std::invalid_argument("TextToVideoPipeline: CFG needs prompt_embeds [2, N, D] (uncond, cond)");
-    DDIMScheduler scheduler(m_schedulerConfig);
-    scheduler.set_timesteps(num_inference_steps);
-    const torch::Tensor timesteps = scheduler.timesteps().to(torch::kCPU);
+    const std::unique_ptr<Sampler> sampler = make_sampler(settings.sampler, m_schedulerConfig);
+    sampler->set_timesteps(settings.num_inference_steps);
+    const torch::Tensor timesteps = sampler->timesteps().to(torch::kCPU);
     if (trace)
         trace->timesteps = timesteps.clone();
-    torch::Tensor latents = init_latents * scheduler.init_noise_sigma();
+    const torch::ScalarType dtype = settings.compute_dtype;
+    const torch::Tensor text = prompt_embeds.to(dtype);
+    const torch::Tensor uncondText = cfg ? text.slice(0, 0, 1) : torch::Tensor();
+    const torch::Tensor condText = cfg ? text.slice(0, 1, 2) : text;
+    // Side by side on two CPU threads only: on an accelerator both passes queue on one stream anyway.
+    const bool concurrent = settings.concurrent_passes && text.is_cpu();
+    // A conditional hook edits one half only, so the halves run as separate calls then.
+    const bool split =
+        settings.split_cfg_batch || concurrent || bool(hooks.conditional) || bool(hooks.unconditional);
+
+    // The latents live where the text embeddings (and so the models) are.
+    torch::Tensor latents =
+        init_latents.to(prompt_embeds.device(), torch::kFloat32) * sampler->init_noise_sigma();
     const int64_t steps = timesteps.size(0);
     for (int64_t i = 0; i < steps; ++i) {
         job.checkCancelled();
         const int64_t t = timesteps[i].item<int64_t>();
+        if (hooks.before_step)
+            latents = hooks.before_step(i, latents);
+        const torch::Tensor modelIn = sampler->scale_model_input(latents, i).to(dtype);
+        auto conditional = [&]() {
+            return hooks.conditional ? hooks.conditional(i, modelIn, t, condText)
+                                     : m_unet(modelIn, t, condText);
+        };
+        auto unconditional = [&]() {
+            return hooks.unconditional ? hooks.unconditional(i, modelIn, t, uncondText)
+                                       : m_unet(modelIn, t, uncondText);
+        };
         torch::Tensor noisePred;
         if (cfg) {
             torch::Tensor uncond, cond;
-            if (split_cfg_batch) {
-                uncond = m_unet(latents, t, prompt_embeds.slice(0, 0, 1));
-                cond = m_unet(latents, t, prompt_embeds.slice(0, 1, 2));
+            if (split) {
+                if (concurrent) {
+                    run_concurrently({[&] { cond = conditional(); }, [&] { uncond = unconditional(); }});
+                } else {
+                    cond = conditional();
+                    uncond = unconditional();
+                }
                 if (trace)
-                    trace->unet_inputs.push_back(torch::cat({latents, latents}));
+                    trace->unet_inputs.push_back(torch::cat({modelIn, modelIn}));
             } else {
-                const torch::Tensor modelIn = torch::cat({latents, latents});
+                const torch::Tensor batch = torch::cat({modelIn, modelIn});
                 if (trace)
-                    trace->unet_inputs.push_back(modelIn);
-                const auto halves = m_unet(modelIn, t, prompt_embeds).chunk(2);
+                    trace->unet_inputs.push_back(batch);
+                const auto halves = m_unet(batch, t, text).chunk(2);
                 uncond = halves[0];
                 cond = halves[1];
             }
+            uncond = uncond.to(torch::kFloat32);
+            cond = cond.to(torch::kFloat32);
             if (trace) {
                 trace->noise_pred_uncond.push_back(uncond);
                 trace->noise_pred_text.push_back(cond);
             }
-            noisePred = uncond + guidance_scale * (cond - uncond);
+            noisePred = uncond + settings.guidance_scale * (cond - uncond);
         } else {
             if (trace)
-                trace->unet_inputs.push_back(latents);
-            noisePred = m_unet(latents, t, prompt_embeds);
+                trace->unet_inputs.push_back(modelIn);
+            noisePred = conditional().to(torch::kFloat32);
             if (trace)
                 trace->noise_pred_text.push_back(noisePred);
         }
-        // The reference folds [B, C, F, h, w] to [B·F, C, h, w] for the step; the step is elementwise.
-        latents = scheduler.step(noisePred, t, latents).prevSample;
+        // The reference folds [B, C, F, h, w] to [B·F, C, h, w] for the step; every sampler step here is
+        // elementwise, so the fold changes nothing.
+        const Sampler::StepOutput out = sampler->step(noisePred, i, latents);
+        latents = out.prevSample;
         if (trace)
             trace->latents_after_step.push_back(latents);
         if (on_step)
-            on_step(i, t, latents);
+            on_step(i, t, latents, out.predOriginalSample);
         job.report("denoise", i + 1, steps);
     }
     return latents;
@@ -182,8 +217,13 @@ TextToVideoResult TextToVideoPipeline::generate(const TextToVideoParams& p, cons
         trace->init_latents = latents;
     }
 
-    latents = denoise(embeds, latents, p.num_inference_steps, p.guidance_scale, p.split_cfg_batch, job,
-                      on_step, trace);
+    DenoiseSettings settings;
+    settings.num_inference_steps = p.num_inference_steps;
+    settings.guidance_scale = p.guidance_scale;
+    settings.sampler = p.sampler;
+    settings.split_cfg_batch = p.split_cfg_batch;
+    settings.compute_dtype = p.compute_dtype;
+    latents = denoise(embeds, latents, settings, {}, job, on_step, trace);
     job.checkCancelled();
     const torch::Tensor video = decode_latents(latents, p.decode_frames_per_batch, job);  // [1, 3, F, H, W]
     const torch::Tensor videoPt = (video / 2 + 0.5).clamp(0, 1).permute({0, 2, 1, 3, 4}); // [1, F, 3, H, W]

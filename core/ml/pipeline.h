@@ -8,14 +8,26 @@
  *     (last_hidden_state); with guidance > 1 the embeddings are `cat([negative, positive])` (uncond first);
  *  2. initial latents [1, C, F, H/s, W/s]: the given ones, or N(0,1) from a CPU torch generator seeded with
  *     `seed` (deterministic: the same numbers Python's `torch.randn(shape, generator=Generator().manual_seed
- *     (seed))` gives), times init_noise_sigma;
- *  3. for each DDIM timestep t: UNet on `cat([latents, latents])` (one batch-2 call, or two batch-1 calls
- *     when split_cfg_batch), `guided = u + g·(c − u)`, `latents = ddim.step(guided, t, latents)`; then the
+ *     (seed))` gives), times the sampler's init_noise_sigma, moved to the device of the text encoder: a seed
+ *     starts from the same latents on every device;
+ *  3. denoise(): for each of the sampler's steps i (timestep t): the hooks' before_step may replace the
+ *     latents; the UNet runs on the sampler's scaled model input in the compute dtype, conditional and
+ *     unconditional halves as one batch-2 call, two batch-1 calls (split) or two concurrent calls;
+ *     `guided = u + g·(c − u)` in float32; `latents = sampler.step(guided, i, latents)`; then the
  *     JobControl gets progress ("denoise", step, steps) and the optional per-step callback gets the latents
- *     (previews); cancel is checked before every step and before decoding (JobCancelled, nothing returned);
+ *     and the step's prediction of the clean latents (previews); cancel is checked before every step and
+ *     before decoding (JobCancelled, nothing returned);
  *  4. VAE decode of `latents · (1/scaling_factor)` frame-sliced (decode_frames_per_batch frames at a time;
  * the VAE is per-frame so slicing does not change the result) → video [F, 3, H, W] in ≈[-1, 1];
- *  5. frames = `(video/2 + 0.5).clamp(0, 1)` as [F, H, W, 3] float32, or uint8 via `round(x·255)`.
+ *  5. frames = `(video/2 + 0.5).clamp(0, 1)` as [F, H, W, 3] float32, or uint8 via `round(x·255)`, on the
+ * CPU.
+ *
+ * Devices: the loop runs where the text encoder's weights are (the UNet and the VAE must be on that device
+ * too, load_text_to_video_pipeline puts all three there); every tensor it makes is made there or moved there,
+ * the sampler's arithmetic included. Only the frames come back to the CPU.
+ *
+ * This is the one denoising loop: plain generation, MotionBooth's controlled generation (motion_control.h,
+ * through DenoiseHooks) and every sampler run through it.
  *
  * The UNet and the VAE decoder are plain callables, so the pipeline does not depend on how they are built
  * (MotionBooth wraps the UNet call to edit cross-attention on the conditional half, ruling 18).
@@ -24,6 +36,7 @@
  */
 #include "doc/job.h"
 #include "ml/clip_text_model.h"
+#include "ml/sampler.h"
 #include "ml/scheduler.h"
 #include "ml/tokenizer.h"
 
@@ -38,6 +51,7 @@
 namespace mb::ml {
 
 class UNet3DConditionModelImpl;
+class AutoencoderKLImpl;
 
 /**
  * The denoiser: sample [B, C, F, h, w], integer timestep t, text embeddings [B, 77, D] → noise prediction
@@ -72,6 +86,10 @@ struct TextToVideoParams {
     FrameFormat format = FrameFormat::Float;
     bool split_cfg_batch = false;        ///< two batch-1 UNet calls instead of one batch-2 call (less memory)
     int64_t decode_frames_per_batch = 8; ///< VAE frame slice (≥ 1)
+    SamplerKind sampler = SamplerKind::Ddim;
+    /** What the UNet computes in (its weights must be in this dtype: PipelineLoadOptions::unet_dtype);
+     *  the sampler, guidance and decoding stay float32. */
+    torch::ScalarType compute_dtype = torch::kFloat32;
 };
 
 /** Intermediates for parity tests and debugging (filled only when a trace is passed). */
@@ -93,8 +111,40 @@ struct TextToVideoResult {
     torch::Tensor latents; ///< final latents [1, C, F, h, w]
 };
 
-/** Called after every denoising step with (step index 0-based, timestep, latents after the step). */
-using StepCallback = std::function<void(int64_t step, int64_t timestep, const torch::Tensor& latents)>;
+/** Called after every denoising step with (step index 0-based, timestep, latents after the step, and the
+ *  step's prediction of the clean latents x₀ — the cheap preview of where the take is going). */
+using StepCallback = std::function<void(int64_t step, int64_t timestep, const torch::Tensor& latents,
+                                        const torch::Tensor& predicted_clean)>;
+
+/** How one denoising run goes. */
+struct DenoiseSettings {
+    int64_t num_inference_steps = 50;
+    double guidance_scale = 9.0; ///< CFG on iff > 1
+    SamplerKind sampler = SamplerKind::Ddim;
+    bool split_cfg_batch = false; ///< two batch-1 UNet calls instead of one batch-2 call (less memory)
+    /** The two CFG passes side by side, one thread each with single-threaded ops (parallel_ops.h
+     *  run_concurrently); implies split. Equal up to BLAS summation order, fixed per setting. CPU only: on
+     *  an accelerator the passes run one after the other (split). */
+    bool concurrent_passes = false;
+    torch::ScalarType compute_dtype = torch::kFloat32; ///< the UNet's dtype (see TextToVideoParams)
+};
+
+/** Per-step hooks of the denoising loop: how MotionBooth's training-free controls act on it. */
+struct DenoiseHooks {
+    /** Before step i's UNet passes, with the latents the step starts from; returns the latents to denoise
+     *  (the latent shift moves them). Empty = unchanged. */
+    std::function<torch::Tensor(int64_t step, const torch::Tensor& latents)> before_step;
+    /** Runs step i's conditional pass instead of the plain UNet (the attention edit hooks in here); takes
+     *  the model input and text embeddings [1, 77, D] in the compute dtype. Empty = the plain UNet. A hook
+     *  forces split passes (the edit acts on the conditional half only). */
+    std::function<torch::Tensor(int64_t step, const torch::Tensor& sample, int64_t t,
+                                const torch::Tensor& text)>
+        conditional;
+    /** Runs step i's unconditional pass instead of the plain UNet (same arguments; never edited). */
+    std::function<torch::Tensor(int64_t step, const torch::Tensor& sample, int64_t t,
+                                const torch::Tensor& text)>
+        unconditional;
+};
 
 class TextToVideoPipeline {
 public:
@@ -114,10 +164,15 @@ public:
     TextToVideoResult generate(const TextToVideoParams& params, const mb::JobControl& job = {},
                                const StepCallback& on_step = {}, PipelineTrace* trace = nullptr);
 
-    /** The denoising loop alone, from given text embeddings and initial latents (used by generate). */
+    /**
+     * The denoising loop alone (see the file comment), from text embeddings ([2, 77, D] uncond first with
+     * CFG, else [1, 77, D]) and initial N(0, 1) latents (multiplied by the sampler's init_noise_sigma here).
+     * Returns the final float32 latents.
+     */
     torch::Tensor denoise(const torch::Tensor& prompt_embeds, const torch::Tensor& init_latents,
-                          int64_t num_inference_steps, double guidance_scale, bool split_cfg_batch,
-                          const mb::JobControl& job, const StepCallback& on_step, PipelineTrace* trace);
+                          const DenoiseSettings& settings, const DenoiseHooks& hooks,
+                          const mb::JobControl& job, const StepCallback& on_step,
+                          PipelineTrace* trace = nullptr);
 
     /** VAE decode of latents [1, C, F, h, w] → video [1, 3, F, H, W] (N §7 step 5), frame-sliced. */
     torch::Tensor decode_latents(const torch::Tensor& latents, int64_t frames_per_batch = 8,
@@ -147,18 +202,39 @@ private:
 struct PipelineLoadOptions {
     std::string variant;       ///< weight variant, e.g. "fp16" (weights up-cast to float32)
     std::string tokenizer_dir; ///< overrides <model>/tokenizer (e.g. resources/tokenizer-clip)
+    /** The UNet computes in this dtype (bfloat16 for the CPU's bf16 mode, fp16/bf16 on CUDA); the text
+     * encoder and the VAE stay float32 (diffusers decodes in float32 too). The UNet is converted before its
+     * weights are read, so fp16 safetensors (`variant` "fp16") go straight into fp16 weights. */
+    torch::ScalarType unet_dtype = torch::kFloat32;
+    /** Where the three models run. Weights are read on the CPU and copied to the device tensor by tensor
+     *  (a CUDA device never holds a second copy). */
+    torch::Device device = torch::kCPU;
 };
 
 /**
  * Loads tokenizer, text encoder, UNet3D, VAE and scheduler from a diffusers TextToVideoSDPipeline folder
- * (model_index.json + component sub-folders, safetensors weights). `unet_module`, when given, receives the
- * UNet itself (MotionBooth calls it with a cross-attention hook and loads fine-tuned weights into it). Throws
- * std::runtime_error naming the folder/file and problem (missing component, mis-shaped or missing keys, bad
- * config).
+ * (model_index.json + component sub-folders, safetensors weights) onto options.device. `unet_module`, when
+ * given, receives the UNet itself (MotionBooth calls it with a cross-attention hook and loads fine-tuned
+ * weights into it); `vae_module` the VAE. Throws std::runtime_error naming the folder/file and problem
+ * (missing component, mis-shaped or missing keys, bad config).
  */
 TextToVideoPipeline
 load_text_to_video_pipeline(const std::string& model_dir, const PipelineLoadOptions& options = {},
-                            std::shared_ptr<UNet3DConditionModelImpl>* unet_module = nullptr);
+                            std::shared_ptr<UNet3DConditionModelImpl>* unet_module = nullptr,
+                            std::shared_ptr<AutoencoderKLImpl>* vae_module = nullptr);
+
+/**
+ * A pipeline of the architecture in `config_dir` with seeded random weights (benchmarks and device checks of
+ * a real-size model without its weights): configs as a diffusers folder (`unet/config.json`, …,
+ * `scheduler/scheduler_config.json`) or side by side (`unet.config.json`, `vae.config.json`,
+ * `text_encoder.config.json`, `scheduler.scheduler_config.json`, as tests/data/reference/zeroscope-keys).
+ * options.tokenizer_dir is required (e.g. resources/tokenizer-clip); device and unet_dtype as for loading.
+ * Its output is noise-like: the weights were never trained.
+ */
+TextToVideoPipeline
+random_text_to_video_pipeline(const std::string& config_dir, uint64_t seed,
+                              const PipelineLoadOptions& options = {},
+                              std::shared_ptr<UNet3DConditionModelImpl>* unet_module = nullptr);
 
 /** What `inspect` reports about one component of a model folder. */
 struct ComponentReport {

@@ -90,6 +90,14 @@ PretrainerBase::PretrainerBase(std::string kind, torch::nn::Module& trained, Pre
     ao.eps(m_options.adamEps);
     ao.weight_decay(m_options.weightDecay);
     m_optimizer = std::make_unique<torch::optim::AdamW>(m_trained.parameters(), ao);
+    m_clipped = m_trained.parameters();
+}
+
+void PretrainerBase::addTrainedParameters(const std::vector<torch::Tensor>& params) {
+    if (params.empty())
+        return;
+    m_optimizer->add_param_group(torch::optim::OptimizerParamGroup(params));
+    m_clipped.insert(m_clipped.end(), params.begin(), params.end());
 }
 
 PretrainerBase::~PretrainerBase() = default;
@@ -103,7 +111,7 @@ void PretrainerBase::applyUpdate() {
         m_options.warmupSteps > 0 ? std::min(1.0, double(m_step + 1) / double(m_options.warmupSteps)) : 1.0;
     for (auto& group : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(m_options.learningRate * warm);
-    torch::nn::utils::clip_grad_norm_(m_trained.parameters(), m_options.maxGradNorm);
+    torch::nn::utils::clip_grad_norm_(m_clipped, m_options.maxGradNorm);
     m_optimizer->step();
     ++m_step;
 }
@@ -253,21 +261,41 @@ double VaePretrainer::measure_scaling_factor(const CaptionedVideoBatch& batch) {
 UNetPretrainer::UNetPretrainer(std::shared_ptr<UNet3DConditionModelImpl> unet,
                                std::shared_ptr<AutoencoderKLImpl> vae,
                                std::function<torch::Tensor(const std::vector<std::string>&)> encodePrompts,
-                               const DDIMScheduler& noiseSchedule, PretrainOptions options)
+                               const DDIMScheduler& noiseSchedule, PretrainOptions options,
+                               std::shared_ptr<ClipTextModelImpl> trainedTextEncoder)
     : PretrainerBase("unet", *unet, options), m_unet(std::move(unet)), m_vae(std::move(vae)),
-      m_encodePrompts(std::move(encodePrompts)), m_schedule(noiseSchedule) {
+      m_encodePrompts(std::move(encodePrompts)), m_textEncoder(std::move(trainedTextEncoder)),
+      m_schedule(noiseSchedule) {
     m_unet->train();
     m_vae->eval();
     for (auto& p : m_vae->parameters())
         p.set_requires_grad(false);
-    torch::NoGradGuard noGrad;
     for (const auto& p : m_unet->named_parameters()) {
         m_emaNames.push_back(p.key());
-        m_ema.push_back(p.value().detach().clone());
+        m_trainedParams.push_back(p.value());
     }
+    if (m_textEncoder) {
+        m_textEncoder->train(); // CLIP has no dropout: train() only marks the mode
+        std::vector<torch::Tensor> text;
+        for (const auto& p : m_textEncoder->named_parameters()) {
+            const bool tokenTable = p.key() == "text_model.embeddings.token_embedding.weight";
+            p.value().set_requires_grad(!tokenTable);
+            if (tokenTable)
+                continue;
+            m_emaNames.push_back("text_encoder." + p.key());
+            m_trainedParams.push_back(p.value());
+            text.push_back(p.value());
+        }
+        addTrainedParameters(text);
+    }
+    torch::NoGradGuard noGrad;
+    for (const auto& p : m_trainedParams)
+        m_ema.push_back(p.detach().clone());
 }
 
 torch::Tensor UNetPretrainer::captionEmbeddings(const std::vector<std::string>& captions) {
+    if (m_textEncoder)
+        return m_encodePrompts(captions); // trained: fresh, with autograd, every step
     std::vector<std::string> missing;
     for (const auto& c : captions)
         if (!m_captionCache.count(c) && std::find(missing.begin(), missing.end(), c) == missing.end())
@@ -322,7 +350,10 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
     for (int64_t b = 0; b < B; ++b)
         if (drop[b].item<double>() < m_options.captionDropout)
             captions[size_t(b)].clear();
-    const torch::Tensor text = captionEmbeddings(captions);
+    // A trained text encoder's graph cannot be shared by the concurrent clips (each runs its own backward,
+    // and the first would free the shared part): each clip then encodes its own caption.
+    const bool perClipText = m_textEncoder && m_options.concurrentClips && B > 1;
+    const torch::Tensor text = perClipText ? torch::Tensor() : captionEmbeddings(captions);
 
     std::vector<at::Generator> gens;
     for (int64_t b = 0; b < B; ++b)
@@ -334,8 +365,9 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
         for (int64_t b = 0; b < B; ++b)
             tasks.push_back([&, b] {
                 std::vector<at::Generator> g{gens[size_t(b)]};
-                const torch::Tensor loss =
-                    clipLoss(latents.slice(0, b, b + 1), text.slice(0, b, b + 1), g) / double(B);
+                const torch::Tensor clipText =
+                    perClipText ? captionEmbeddings({captions[size_t(b)]}) : text.slice(0, b, b + 1);
+                const torch::Tensor loss = clipLoss(latents.slice(0, b, b + 1), clipText, g) / double(B);
                 loss.backward();
                 clipLosses[size_t(b)] = loss.item<double>();
             });
@@ -360,9 +392,8 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
     {
         torch::NoGradGuard noGrad;
         const double d = std::min(m_options.emaDecay, (1.0 + double(m_step)) / (10.0 + double(m_step)));
-        size_t i = 0;
-        for (const auto& p : m_unet->parameters())
-            m_ema[i++].mul_(d).add_(p.detach(), 1.0 - d);
+        for (size_t i = 0; i < m_ema.size(); ++i)
+            m_ema[i].mul_(d).add_(m_trainedParams[i].detach(), 1.0 - d);
     }
     PretrainStep s;
     for (double l : clipLosses)
@@ -388,28 +419,66 @@ PretrainStep UNetPretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t
     return s;
 }
 
+namespace {
+const std::string kTextPrefix = "text_encoder.";
+bool isTextName(const std::string& name) {
+    return name.rfind(kTextPrefix, 0) == 0;
+}
+} // namespace
+
 TensorMap UNetPretrainer::ema_state() const {
     TensorMap out;
     for (size_t i = 0; i < m_ema.size(); ++i)
-        out[m_emaNames[i]] = m_ema[i];
+        if (!isTextName(m_emaNames[i]))
+            out[m_emaNames[i]] = m_ema[i];
     for (const auto& b : m_unet->named_buffers())
         out[b.key()] = b.value().detach();
     return out;
 }
 
+TensorMap UNetPretrainer::text_encoder_ema_state() const {
+    if (!m_textEncoder)
+        throw std::logic_error("UNetPretrainer: the text encoder is frozen, it has no moving average");
+    TensorMap out = module_state(*m_textEncoder); // the frozen token table and the buffers as they are
+    for (size_t i = 0; i < m_ema.size(); ++i)
+        if (isTextName(m_emaNames[i]))
+            out[m_emaNames[i].substr(kTextPrefix.size())] = m_ema[i];
+    return out;
+}
+
 TensorMap UNetPretrainer::checkpointState() const {
     TensorMap out = module_state(*m_unet);
+    if (m_textEncoder)
+        for (const auto& [k, t] : module_state(*m_textEncoder))
+            out[kTextPrefix + k] = t;
     for (size_t i = 0; i < m_ema.size(); ++i)
         out["ema." + m_emaNames[i]] = m_ema[i];
     return out;
 }
 
 void UNetPretrainer::restoreState(const TensorMap& tensors, const std::string& source) {
-    TensorMap weights;
-    for (const auto& [k, t] : tensors)
-        if (k.rfind("ema.", 0) != 0)
+    TensorMap weights, text;
+    for (const auto& [k, t] : tensors) {
+        if (k.rfind("ema.", 0) == 0)
+            continue;
+        if (isTextName(k))
+            text[k.substr(kTextPrefix.size())] = t;
+        else
             weights[k] = t;
+    }
+    if (!m_textEncoder && !text.empty())
+        throw std::runtime_error(source + ": the checkpoint trained the text encoder too; resume it with the "
+                                          "text encoder trained");
+    if (m_textEncoder && text.empty())
+        throw std::runtime_error(source +
+                                 ": the checkpoint kept the text encoder frozen; resume it that way");
     PretrainerBase::restoreState(weights, source);
+    if (m_textEncoder) {
+        LoadOptions strict;
+        strict.requireComplete = true;
+        torch::NoGradGuard noGrad;
+        load_weights(*m_textEncoder, text, source, strict);
+    }
     torch::NoGradGuard noGrad;
     for (size_t i = 0; i < m_ema.size(); ++i) {
         const auto it = tensors.find("ema." + m_emaNames[i]);

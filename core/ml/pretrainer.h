@@ -119,6 +119,9 @@ protected:
     PretrainerBase(std::string kind, torch::nn::Module& trained, PretrainOptions options);
     /** Sets the warmed-up learning rate, clips, steps the optimizer and counts the step. */
     void applyUpdate();
+    /** Trains `params` too (a second optimizer group with the same options; clipped together with the
+     *  module's). Call from the constructor, before any step or checkpoint load. */
+    void addTrainedParameters(const std::vector<torch::Tensor>& params);
     virtual TensorMap checkpointState() const;
     virtual void restoreState(const TensorMap& tensors, const std::string& source);
     uint64_t stepSeed() const;
@@ -127,6 +130,7 @@ protected:
     torch::nn::Module& m_trained;
     PretrainOptions m_options;
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+    std::vector<torch::Tensor> m_clipped; ///< every trained parameter, for gradient clipping
     int64_t m_step = 0;
     std::string m_stage;
 };
@@ -151,15 +155,30 @@ private:
 
 class UNetPretrainer : public PretrainerBase {
 public:
-    /** `encodePrompts` maps captions to the frozen text encoder's last hidden states [N, 77, D]. */
+    /**
+     * `encodePrompts` maps captions to the text encoder's last hidden states [N, 77, D].
+     *
+     * Without `trainedTextEncoder` the text side is frozen: embeddings are computed once per caption without
+     * autograd and cached. With it, that encoder (the one `encodePrompts` runs) trains together with the
+     * UNet: every parameter but the token embedding table (a fixed random code per word, so words stay
+     * distinct and unseen words such as a subject's rare identifier keep their own vector) gets gradients,
+     * AdamW updates and a moving average, and is part of the checkpoint; `encodePrompts` is then called with
+     * autograd on, every step, once per clip. A random frozen encoder mixes the words of a caption through
+     * random layers, so the UNet cannot tell "red ball" from "blue ball" reliably; trained layers can.
+     */
     UNetPretrainer(std::shared_ptr<UNet3DConditionModelImpl> unet, std::shared_ptr<AutoencoderKLImpl> vae,
                    std::function<torch::Tensor(const std::vector<std::string>&)> encodePrompts,
-                   const DDIMScheduler& noiseSchedule, PretrainOptions options);
+                   const DDIMScheduler& noiseSchedule, PretrainOptions options,
+                   std::shared_ptr<ClipTextModelImpl> trainedTextEncoder = nullptr);
     PretrainStep step(const CaptionedVideoBatch& batch) override;
     /** ε-MSE of the current (not EMA) weights on `batch` with noise and timesteps from `seed`. */
     PretrainStep evaluate(const CaptionedVideoBatch& batch, uint64_t seed);
     /** The exponential moving average of the UNet's weights (state-dict names), what the model ships. */
     TensorMap ema_state() const;
+    /** The trained text encoder's weights with the moving average in place of every trained parameter
+     *  (state-dict names, complete: loadable as the model's text encoder). Throws when it is frozen. */
+    TensorMap text_encoder_ema_state() const;
+    bool trains_text_encoder() const { return m_textEncoder != nullptr; }
 
 private:
     torch::Tensor captionEmbeddings(const std::vector<std::string>& captions);
@@ -171,9 +190,13 @@ private:
     std::shared_ptr<UNet3DConditionModelImpl> m_unet;
     std::shared_ptr<AutoencoderKLImpl> m_vae;
     std::function<torch::Tensor(const std::vector<std::string>&)> m_encodePrompts;
+    std::shared_ptr<ClipTextModelImpl> m_textEncoder; ///< trained jointly; null = frozen text side
     std::map<std::string, torch::Tensor> m_captionCache;
     DDIMScheduler m_schedule;
+    /** Every trained parameter (UNet first, then the text encoder's as "text_encoder.NAME") and its
+     *  moving average, in the same order. */
     std::vector<std::string> m_emaNames;
+    std::vector<torch::Tensor> m_trainedParams;
     std::vector<torch::Tensor> m_ema;
 };
 

@@ -1,5 +1,7 @@
 #include "ml/safetensors.h"
 
+#include "doc/atomic_file.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -335,9 +337,11 @@ uint64_t SafetensorsFile::dataBytes() const {
 
 torch::Tensor SafetensorsFile::rawTensor(const std::string& key) const {
     const TensorInfo& ti = info(key);
+    // cpu: file bytes are read into host memory; loaders copy them into weights on any device
     torch::Tensor out = torch::empty(ti.shape, torch::TensorOptions().dtype(ti.dtype));
     if (ti.byteSize() > 0) {
         // memcpy rather than from_blob: the format does not promise element alignment inside the data.
+        // cpu: `out` was made in host memory above
         std::memcpy(out.data_ptr(), m_data + ti.dataBegin, static_cast<size_t>(ti.byteSize()));
     }
     return out;
@@ -422,9 +426,9 @@ void write_safetensors(const std::string& path, const TensorMap& tensors,
         lenBytes[i] = static_cast<unsigned char>(len >> (8 * i));
     }
 
-    const auto slash = path.find_last_of('/');
-    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-    std::string tmpl = path + ".tmp-XXXXXX";
+    // An existing directory, device or FIFO is refused; a symbolic link is written through to its target.
+    const std::string target = checkWritableOutput(path);
+    std::string tmpl = target + ".tmp-XXXXXX";
     std::vector<char> tmpName(tmpl.begin(), tmpl.end());
     tmpName.push_back('\0');
     const int fd = mkstemp(tmpName.data());
@@ -445,7 +449,7 @@ void write_safetensors(const std::string& path, const TensorMap& tensors,
     }
     for (const torch::Tensor& t : data) {
         const size_t bytes = static_cast<size_t>(t.numel()) * t.element_size();
-        if (bytes > 0 && !writeAll(fd, t.data_ptr(), bytes)) {
+        if (bytes > 0 && !writeAll(fd, t.data_ptr(), bytes)) { // cpu: copied to the CPU above
             abandon("cannot write tensor data");
         }
     }
@@ -457,17 +461,7 @@ void write_safetensors(const std::string& path, const TensorMap& tensors,
         ::unlink(tmpName.data());
         fail(path, std::string("cannot close the temporary file: ") + std::strerror(err));
     }
-    if (::rename(tmpName.data(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmpName.data());
-        fail(path, std::string("cannot rename the temporary file into place: ") + std::strerror(err));
-    }
-    // Make the rename itself durable.
-    const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirFd >= 0) {
-        fsync(dirFd);
-        ::close(dirFd);
-    }
+    moveIntoPlace(tmpName.data(), target, path);
 }
 
 } // namespace mb::ml

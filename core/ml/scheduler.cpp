@@ -1,7 +1,9 @@
 #include "ml/scheduler.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -9,6 +11,95 @@
 #include "ml/model_loader.h"
 
 namespace mb::ml {
+
+namespace {
+
+// a·b rounded once to float. The double product is exact; the conversion also keeps the compiler from fusing
+// the multiplication into a following addition (a fused multiply-add rounds only once).
+float mul_rounded(float a, float b) {
+    return static_cast<float>(static_cast<double>(a) * static_cast<double>(b));
+}
+
+/**
+ * torch.linspace(start, end, steps, dtype=float32) value for value as torch 1.13's CPU kernel (AVX2) computes
+ * it, the kernel the reference tables were made with. It steps in float from the nearer end: element i is
+ * fma(step, i, start) in the first half and fma(−step, steps−1−i, end) in the second. It writes 16 elements
+ * per iteration as two vectors of 8 where only each vector's first element uses that formula and lane k adds
+ * k·step (rounded) to it; the tail left after the last full 16 is element by element. (Larger tables than one
+ * parallel chunk, 32768 elements, were split by thread there; the same formula is used for them here.)
+ */
+std::vector<float> torch113_linspace_f32(double startD, double endD, int64_t steps) {
+    const float start = static_cast<float>(startD), end = static_cast<float>(endD);
+    std::vector<float> out(static_cast<size_t>(steps));
+    if (steps == 1) {
+        out[0] = start;
+        return out;
+    }
+    const float step = (end - start) / static_cast<float>(steps - 1);
+    const int64_t halfway = steps / 2;
+    auto element = [&](int64_t i) {
+        return i < halfway ? std::fma(step, static_cast<float>(i), start)
+                           : std::fma(-step, static_cast<float>(steps - 1 - i), end);
+    };
+    constexpr int64_t kLanes = 8;
+    int64_t i = 0;
+    for (; i + 2 * kLanes <= steps; i += 2 * kLanes) {
+        for (int64_t v = i; v < i + 2 * kLanes; v += kLanes) {
+            const float base = element(v);
+            out[static_cast<size_t>(v)] = base;
+            for (int64_t k = 1; k < kLanes; ++k) {
+                out[static_cast<size_t>(v + k)] = base + mul_rounded(static_cast<float>(k), step);
+            }
+        }
+    }
+    for (; i < steps; ++i) {
+        out[static_cast<size_t>(i)] = element(i);
+    }
+    return out;
+}
+
+} // namespace
+
+namespace detail {
+
+std::vector<double> np_linspace(double start, double stop, int64_t num) {
+    // numpy: y = arange(num) · ((stop − start)/(num − 1)) + start, then y[-1] = stop exactly.
+    std::vector<double> y(static_cast<size_t>(std::max<int64_t>(num, 0)));
+    const double delta = stop - start;
+    const double step = num > 1 ? delta / static_cast<double>(num - 1) : 0.0;
+    for (int64_t i = 0; i < num; ++i) {
+        y[static_cast<size_t>(i)] =
+            (num > 1 ? static_cast<double>(i) * step : static_cast<double>(i) * delta) + start;
+    }
+    if (num > 1) {
+        y.back() = stop;
+    }
+    return y;
+}
+
+std::vector<double> np_arange(double start, double stop, double step) {
+    // numpy stores start and start + step, then fills a[i] = start + i·(a[1] − a[0]).
+    const double len = std::ceil((stop - start) / step);
+    const int64_t n = len > 0 ? static_cast<int64_t>(len) : 0;
+    std::vector<double> a(static_cast<size_t>(n));
+    if (n > 0) {
+        a[0] = start;
+    }
+    if (n > 1) {
+        a[1] = start + step;
+        const double delta = a[1] - start;
+        for (int64_t i = 2; i < n; ++i) {
+            a[static_cast<size_t>(i)] = start + static_cast<double>(i) * delta;
+        }
+    }
+    return a;
+}
+
+int64_t np_round(double v) {
+    return static_cast<int64_t>(std::nearbyint(v));
+}
+
+} // namespace detail
 
 SchedulerConfig SchedulerConfig::from_json(const nlohmann::json& j, const std::string& source) {
     const ConfigFields f(j, "scheduler", source);
@@ -56,26 +147,39 @@ SchedulerConfig SchedulerConfig::from_file(const std::string& path) {
 
 DDIMScheduler::DDIMScheduler(SchedulerConfig config) : m_config(std::move(config)) {
     const int64_t T = m_config.numTrainTimesteps;
+    // Plain loops rather than torch::linspace/cumprod: those kernels round differently across LibTorch
+    // versions, and the tables must equal the reference's (diffusers on torch 1.13) on every version.
+    std::vector<float> betas;
     if (m_config.betaSchedule == "linear") {
-        m_betas = torch::linspace(m_config.betaStart, m_config.betaEnd, T, torch::kFloat32);
+        betas = torch113_linspace_f32(m_config.betaStart, m_config.betaEnd, T);
     } else if (m_config.betaSchedule == "scaled_linear") {
         // Linear in √β, squared (the latent-diffusion schedule), all in float32 like the reference.
-        m_betas =
-            torch::linspace(std::sqrt(m_config.betaStart), std::sqrt(m_config.betaEnd), T, torch::kFloat32)
-                .pow(2);
+        betas = torch113_linspace_f32(std::sqrt(m_config.betaStart), std::sqrt(m_config.betaEnd), T);
+        for (float& b : betas) {
+            b = b * b;
+        }
     } else { // squaredcos_cap_v2: Nichol & Dhariwal's cosine ᾱ, β capped at 0.999, computed in double
         auto alphaBar = [](double t) {
             const double c = std::cos((t + 0.008) / 1.008 * M_PI / 2);
             return c * c;
         };
-        std::vector<double> b(static_cast<size_t>(T));
+        betas.resize(static_cast<size_t>(T));
         for (int64_t i = 0; i < T; ++i) {
             const double t1 = static_cast<double>(i) / T, t2 = static_cast<double>(i + 1) / T;
-            b[static_cast<size_t>(i)] = std::min(1 - alphaBar(t2) / alphaBar(t1), 0.999);
+            betas[static_cast<size_t>(i)] =
+                static_cast<float>(std::min(1 - alphaBar(t2) / alphaBar(t1), 0.999));
         }
-        m_betas = torch::tensor(b, torch::kFloat64).to(torch::kFloat32);
     }
-    m_alphasCumprod = torch::cumprod(1.0 - m_betas, 0);
+    // cumprod(1 − β): torch 1.13's CPU cumprod multiplies in double (the accumulate type of float) and stores
+    // each partial product rounded to float.
+    std::vector<float> alphasCumprod(betas.size());
+    double product = 1.0;
+    for (size_t i = 0; i < betas.size(); ++i) {
+        product *= static_cast<double>(1.0f - betas[i]);
+        alphasCumprod[i] = static_cast<float>(product);
+    }
+    m_betas = torch::tensor(betas, torch::kFloat32);
+    m_alphasCumprod = torch::tensor(alphasCumprod, torch::kFloat32);
     m_finalAlphaCumprod = m_config.setAlphaToOne ? torch::tensor(1.0f) : m_alphasCumprod[0].clone();
 }
 
@@ -93,16 +197,15 @@ void DDIMScheduler::set_timesteps(int64_t n) {
             ts.push_back(i * ratio + m_config.stepsOffset);
         }
     } else if (m_config.timestepSpacing == "trailing") {
+        // round(arange(T, 0, −T/n)) − 1
         const double ratio = static_cast<double>(T) / static_cast<double>(n);
-        // numpy arange(T, 0, -ratio): ceil(T / ratio) values T − k·ratio, rounded half-to-even, minus 1.
-        const auto count = static_cast<int64_t>(std::ceil(static_cast<double>(T) / ratio));
-        for (int64_t k = 0; k < count; ++k) {
-            ts.push_back(static_cast<int64_t>(std::nearbyint(static_cast<double>(T) - k * ratio)) - 1);
+        for (const double v : detail::np_arange(static_cast<double>(T), 0.0, -ratio)) {
+            ts.push_back(detail::np_round(v) - 1);
         }
-    } else { // linspace(0, T−1, n), rounded half-to-even, reversed
-        for (int64_t i = n - 1; i >= 0; --i) {
-            const double v = n == 1 ? 0.0 : static_cast<double>(T - 1) * static_cast<double>(i) / (n - 1);
-            ts.push_back(static_cast<int64_t>(std::nearbyint(v)));
+    } else { // round(linspace(0, T−1, n)), reversed
+        const std::vector<double> v = detail::np_linspace(0.0, static_cast<double>(T - 1), n);
+        for (auto it = v.rbegin(); it != v.rend(); ++it) {
+            ts.push_back(detail::np_round(*it));
         }
     }
     for (const int64_t t : ts) {

@@ -3,13 +3,16 @@
  * \file scheduler.h
  * \brief DDIM sampling (η = 0) and DDPM forward noising, configured from diffusers' scheduler_config.json.
  *
- * Follows diffusers' DDIMScheduler as described in NOTES §6: β table ("linear", "scaled_linear" or
- * "squaredcos_cap_v2") and ᾱ = cumprod(1 − β) in float32; set_timesteps with "leading" (default, +
- * steps_offset), "trailing" or "linspace" spacing; step() computes x₀ and x_{t−Δ} with the same float32 0-d
- * tensor arithmetic, so results are bit-identical to the reference. add_noise is the DDPM forward process
- * √ᾱ_t·x₀ + √(1−ᾱ_t)·ε used to make training inputs.
+ * Follows diffusers' DDIMScheduler: β table ("linear", "scaled_linear" or "squaredcos_cap_v2") and
+ * ᾱ = cumprod(1 − β) in float32, bit-equal to diffusers on torch 1.13 whatever the LibTorch version;
+ * set_timesteps with "leading" (default, + steps_offset), "trailing" or "linspace" spacing, with numpy's
+ * arithmetic; step() computes x₀ and x_{t−Δ} with the same float32 0-d tensor arithmetic, so results are
+ * bit-identical to the reference. add_noise is the DDPM forward process √ᾱ_t·x₀ + √(1−ᾱ_t)·ε used to make
+ * training inputs.
  */
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <torch/types.h>
@@ -34,6 +37,15 @@ struct SchedulerConfig {
     static SchedulerConfig from_json(const nlohmann::json& j, const std::string& source);
     static SchedulerConfig from_file(const std::string& path);
 };
+
+namespace detail {
+/** numpy.linspace(start, stop, num) in float64, value for value (endpoint included). */
+std::vector<double> np_linspace(double start, double stop, int64_t num);
+/** numpy.arange(start, stop, step) in float64, value for value (length ceil((stop − start)/step)). */
+std::vector<double> np_arange(double start, double stop, double step);
+/** numpy's round(): to the nearest integer, halves to even. */
+int64_t np_round(double v);
+} // namespace detail
 
 class DDIMScheduler {
 public:

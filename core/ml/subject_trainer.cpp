@@ -6,6 +6,7 @@
 #include "ml/bench.h"
 #include "ml/checkpoint.h"
 #include "ml/model_loader.h"
+#include "ml/seeded_random.h"
 #include "ml/subject_losses.h"
 #include "ml/threads.h"
 
@@ -146,9 +147,9 @@ int64_t SubjectTrainer::trainable_parameters() const {
 
 torch::Tensor SubjectTrainer::sampleLatents(const Posterior& p, const torch::Tensor& rows,
                                             at::Generator& gen) const {
-    const torch::Tensor mean = p.mean.index_select(0, rows);
-    const torch::Tensor std = p.std.index_select(0, rows);
-    return (mean + std * torch::randn(mean.sizes(), gen, mean.options())) * m_scaling;
+    const torch::Tensor mean = p.mean.index_select(0, rows.to(p.mean.device()));
+    const torch::Tensor std = p.std.index_select(0, rows.to(p.std.device()));
+    return (mean + std * seeded_randn(mean.sizes(), gen, mean.options())) * m_scaling;
 }
 
 StepLosses SubjectTrainer::step(const JobControl& control) {
@@ -190,17 +191,18 @@ StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobCo
     // videos.
     {
         const int64_t n = m_images.pixels.size(0);
-        torch::Tensor rows = torch::randperm(n, gen, torch::kLong);
+        torch::Tensor rows = torch::randperm(n, gen, torch::kLong); // cpu: row choice, read with item()
         if (n > m_options.maxImagesPerStep)
             rows = rows.narrow(0, 0, m_options.maxImagesPerStep);
         const int64_t b = rows.size(0);
         const torch::Tensor latents =
             sampleLatents(m_imagePosterior, rows, gen).unsqueeze(2); // [b, C, 1, h, w]
-        const torch::Tensor noise = torch::randn(latents.sizes(), gen, latents.options());
-        const torch::Tensor t = torch::randint(0, T, {b}, gen, torch::kLong);
+        const torch::Tensor noise = seeded_randn(latents.sizes(), gen, latents.options());
+        const torch::Tensor t =
+            torch::randint(0, T, {b}, gen, torch::kLong); // cpu: add_noise and the UNet move it
         const torch::Tensor noisy = m_schedule.add_noise(latents, noise, t);
-        const torch::Tensor text = m_images.text.index_select(0, rows);
-        const torch::Tensor masks = m_images.masks.index_select(0, rows);
+        const torch::Tensor text = m_images.text.index_select(0, rows.to(m_images.text.device()));
+        const torch::Tensor masks = m_images.masks.index_select(0, rows.to(m_images.masks.device()));
 
         StcaCollector collector(std::vector<int64_t>{});
         std::vector<std::vector<int64_t>> tokens;
@@ -234,16 +236,20 @@ StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobCo
     // Video micro-batch: one preservation clip, plain ε-MSE.
     if (m_options.videoLoss) {
         control.checkCancelled();
+        // cpu: a clip index, read with item()
         const int64_t c = torch::randint(0, int64_t(m_videos.size()), {1}, gen, torch::kLong).item<int64_t>();
         const Posterior& p = m_videoPosteriors[size_t(c)];
         const int64_t total = p.mean.size(0);
         const int64_t f = std::min(total, m_options.videoFrames);
+        // cpu: a start frame, read with item()
         const int64_t start = torch::randint(0, total - f + 1, {1}, gen, torch::kLong).item<int64_t>();
-        const torch::Tensor rows = torch::arange(start, start + f, torch::kLong);
+        const torch::Tensor rows =
+            torch::arange(start, start + f, torch::kLong); // cpu: sampleLatents moves it
         const torch::Tensor latents =
             sampleLatents(p, rows, gen).permute({1, 0, 2, 3}).unsqueeze(0).contiguous(); // [1, C, F, h, w]
-        const torch::Tensor noise = torch::randn(latents.sizes(), gen, latents.options());
-        const torch::Tensor t = torch::randint(0, T, {1}, gen, torch::kLong);
+        const torch::Tensor noise = seeded_randn(latents.sizes(), gen, latents.options());
+        const torch::Tensor t =
+            torch::randint(0, T, {1}, gen, torch::kLong); // cpu: add_noise and the UNet move it
         const torch::Tensor noisy = m_schedule.add_noise(latents, noise, t);
         torch::Tensor text = m_videos[size_t(c)].text;
         if (text.dim() == 2)
@@ -410,9 +416,11 @@ torch::Tensor encode_prompts(TrainingModels& models, const std::vector<std::stri
     std::vector<torch::Tensor> ids;
     for (const auto& p : prompts) {
         const PaddedTokens t = models.tokenizer->encode_padded(p, 77);
-        ids.push_back(torch::tensor(t.ids, torch::kLong));
+        ids.push_back(torch::tensor(t.ids, torch::kLong)); // cpu: token ids, moved to the encoder below
     }
-    return models.textEncoder->forward(torch::stack(ids)).last_hidden_state;
+    const auto params = models.textEncoder->parameters();
+    const torch::Device device = params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+    return models.textEncoder->forward(torch::stack(ids).to(device)).last_hidden_state;
 }
 
 // ---- memory estimate ----
@@ -516,14 +524,15 @@ TrainBenchResult bench_training(const TrainBenchOptions& o) {
     const int64_t d = cfg.crossAttentionDim;
     auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed + 1);
     TrainingImages im;
+    // cpu: bench train prepares its random data where it trains, on the CPU
     im.pixels = torch::randn({o.images, c, h, w}, gen);
-    im.masks = torch::zeros({o.images, 1, o.height, o.width});
+    im.masks = torch::zeros({o.images, 1, o.height, o.width}); // cpu: as above
     im.masks.narrow(2, o.height / 4, o.height / 2).narrow(3, o.width / 4, o.width / 2).fill_(1.0);
-    im.text = torch::randn({o.images, 77, d}, gen);
+    im.text = torch::randn({o.images, 77, d}, gen); // cpu: as above
     im.phraseTokens.assign(size_t(o.images), {2, 3});
     PreservationVideo v;
-    v.frames = torch::randn({c, o.frames, h, w}, gen);
-    v.text = torch::randn({1, 77, d}, gen);
+    v.frames = torch::randn({c, o.frames, h, w}, gen); // cpu: as above
+    v.text = torch::randn({1, 77, d}, gen);            // cpu: as above
     v.name = "random";
     SchedulerConfig sc;
     DDIMScheduler schedule(sc);

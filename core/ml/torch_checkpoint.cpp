@@ -154,19 +154,21 @@ TensorMap buildTensors(const std::string& path, const PickleValue& dict, const S
         uint64_t extent = 0;
         tensor_storage_extent(t.integer, t.sizes, t.strides, extent);
         if (extent == 0) {
-            tensor = torch::empty(t.sizes, torch::TensorOptions().dtype(dtype));
+            tensor = torch::empty(t.sizes, torch::TensorOptions().dtype(dtype)); // cpu: read from a file
         } else {
             const uint64_t elementSize = storage_element_size(t.dtype);
             const uint8_t* base = c.bytes.data;
             torch::Tensor aligned;
             if (reinterpret_cast<uintptr_t>(base) % elementSize != 0) {
                 // Not torch.save's 64-byte aligned layout (re-zipped?): copy to aligned memory first.
-                aligned = torch::empty({static_cast<int64_t>(c.bytes.size)}, torch::kUInt8);
-                std::memcpy(aligned.data_ptr(), base, static_cast<size_t>(c.bytes.size));
-                base = static_cast<const uint8_t*>(aligned.data_ptr());
+                aligned =
+                    torch::empty({static_cast<int64_t>(c.bytes.size)}, torch::kUInt8);    // cpu: file bytes
+                std::memcpy(aligned.data_ptr(), base, static_cast<size_t>(c.bytes.size)); // cpu: as above
+                base = static_cast<const uint8_t*>(aligned.data_ptr());                   // cpu: as above
             }
             // from_blob only reads here (clone copies); the mapping is read-only.
             void* first = const_cast<uint8_t*>(base + static_cast<uint64_t>(t.integer) * elementSize);
+            // cpu: a view of the mapped file, copied to host memory
             tensor = torch::from_blob(first, t.sizes, t.strides, torch::TensorOptions().dtype(dtype))
                          .clone(at::MemoryFormat::Contiguous);
         }

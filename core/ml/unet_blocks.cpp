@@ -88,17 +88,17 @@ torch::Tensor group_norm_over_frames(const torch::Tensor& x, int64_t frames,
     const double eps = norm->options.eps();
     const bool grad = torch::GradMode::is_enabled() &&
                       (x.requires_grad() || norm->weight.requires_grad() || norm->bias.requires_grad());
-    if (!grad && x.scalar_type() == torch::kFloat32 && x.is_contiguous() &&
+    if (!grad && x.is_cpu() && x.scalar_type() == torch::kFloat32 && x.is_contiguous() &&
         norm->weight.scalar_type() == torch::kFloat32) {
         // One task per (item, group): statistics over its frames × channels × pixels (double accumulators),
         // then the per-channel affine in a second pass. Two passes over memory, no temporaries.
         const int64_t HW = x.numel() / (BF * C);
         torch::Tensor out = torch::empty_like(x);
-        const float* X = x.data_ptr<float>();
-        float* Y = out.data_ptr<float>();
+        const float* X = x.data_ptr<float>(); // cpu: this branch is for CPU tensors only
+        float* Y = out.data_ptr<float>();     // cpu: as above
         const torch::Tensor gammaT = norm->weight.contiguous(), betaT = norm->bias.contiguous();
-        const float* gamma = gammaT.data_ptr<float>();
-        const float* beta = betaT.data_ptr<float>();
+        const float* gamma = gammaT.data_ptr<float>(); // cpu: the weights are where x is
+        const float* beta = betaT.data_ptr<float>();   // cpu: as above
         at::parallel_for(0, B * G, 1, [&](int64_t begin, int64_t end) {
             for (int64_t bg = begin; bg < end; ++bg) {
                 const int64_t b = bg / G, g = bg % G;
@@ -135,6 +135,13 @@ torch::Tensor group_norm_over_frames(const torch::Tensor& x, int64_t frames,
             }
         });
         return out;
+    }
+    if (!x.is_cpu()) {
+        // Accelerators: LibTorch's own GroupNorm on the [B, C, F, H, W] view (what diffusers runs), which
+        // keeps its statistics in float32 for fp16/bf16 inputs; two layout copies are cheap there.
+        const torch::Tensor x5 = x.reshape({B, frames, C, x.size(2), x.size(3)}).permute({0, 2, 1, 3, 4});
+        const torch::Tensor y = torch::group_norm(x5, G, norm->weight, norm->bias, eps);
+        return y.permute({0, 2, 1, 3, 4}).reshape(x.sizes());
     }
     // Autograd path: [B·F, C, H, W] viewed as [B, F, G, C/G, H·W]; statistics per (b, g) over frames,
     // channels of the group and pixels — GroupNorm on the 5-D [B, C, F, H, W] tensor without permuting.
@@ -289,6 +296,7 @@ torch::Tensor Transformer2DImpl::forward(const torch::Tensor& x, const UNetCall&
         hooked.info.heads = block->attn2->heads();
         hooked.info.headDim = block->attn2->headDim();
         hooked.info.tokens = call.context.size(1);
+        hooked.info.device = x.device();
         hooked.hook = call.hook;
         sitePtr = &hooked;
     }

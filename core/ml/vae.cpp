@@ -216,7 +216,11 @@ torch::Tensor VaeDecoderImpl::forward(const torch::Tensor& z) {
 // AutoencoderKL
 
 torch::Tensor LatentDistribution::sample(c10::optional<at::Generator> generator) const {
-    const torch::Tensor eps = at::randn(mean.sizes(), generator, mean.options());
+    // A seeded generator draws on its own device (the CPU's), so a seed gives the same sample everywhere.
+    const c10::Device drawOn =
+        generator.has_value() && generator->defined() ? generator->device() : mean.device();
+    const torch::Tensor eps =
+        at::randn(mean.sizes(), generator, mean.options().device(drawOn)).to(mean.device());
     return mean + std * eps;
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli_runner.h"
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -36,7 +37,7 @@ TEST(CliRender, WritesAPlayableTakeWithAReproducibilitySidecar) {
                       c = (dir / "c.mp4").string();
     Result r = run("render " + kDemo + " -o " + a + kDraft + " --seed 5 --progress");
     ASSERT_EQ(r.code, 0) << r.out;
-    EXPECT_NE(r.out.find("percentage: 100.0 denoise"), std::string::npos);
+    EXPECT_NE(r.out.find("percentage: 100.0 sidecar"), std::string::npos);
     mb::media::VideoInfo info = mb::media::probeVideo(a);
     EXPECT_EQ(info.codec, "h264");
     EXPECT_EQ(info.pixelFormat, "yuv420p");
@@ -52,7 +53,21 @@ TEST(CliRender, WritesAPlayableTakeWithAReproducibilitySidecar) {
     EXPECT_FALSE(j["subjects"][0]["tokens"].empty());
     EXPECT_EQ(j["subjects"][0]["generated_from"], "class phrase"); // no fine-tuned checkpoint
     EXPECT_EQ(j["camera_travel"].size(), 6u);
-    EXPECT_GT(j["latent_shift_cells"][5][0].get<int>(), 0); // the pan moved the last frame's latent
+    // The demo pans 30% of the frame to the right over the clip; at 48×32 the tiny model's latent is 12 cells
+    // wide, so frame f moves by the whole cells of travel_f × 12: 0, 0, 1, 2, 2, 3.
+    ASSERT_EQ(j["latent_shift_cells"].size(), 6u);
+    for (size_t f = 0; f < 6; ++f) {
+        const double travel = j["camera_travel"][f][0].get<double>();
+        EXPECT_EQ(j["latent_shift_cells"][f][0].get<int>(), int(std::trunc(travel * 12 + 1e-9)))
+            << "frame " << f;
+        EXPECT_EQ(j["latent_shift_cells"][f][1].get<int>(), 0);
+    }
+    EXPECT_EQ(j["latent_shift_cells"][5][0].get<int>(), 3);
+    // The project's controls (5 amplified steps, shift over 10..20 of its 50) at the draft's 5 steps.
+    EXPECT_EQ(j["controls"]["amplify_steps"], 1);
+    EXPECT_EQ(j["controls"]["shift_start_step"], 1);
+    EXPECT_EQ(j["controls"]["shift_steps"], 1);
+    EXPECT_EQ(j["sampler"], "ddim");
     // Where the model's attention put the subject, per frame, in 0..1 frame coordinates.
     ASSERT_EQ(j["attention_centroids"].size(), 1u);
     EXPECT_EQ(j["attention_centroids"][0]["subject"], "robot");

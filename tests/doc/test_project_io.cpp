@@ -2,9 +2,11 @@
 #include "doc/atomic_file.h"
 #include "doc/project_io.h"
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -265,4 +267,136 @@ TEST(Autosave, RemembersTheOriginalPathAndRecovers) {
     // Untitled projects autosave too.
     writeAutosave(makeNewProject(), "", autosaveDir, "untitled-1");
     EXPECT_EQ(listAutosaves(autosaveDir).size(), 2u);
+}
+
+namespace {
+
+/** Runs with the current folder set to `dir`, restoring it afterwards (also when `f` fails). */
+void inFolder(const fs::path& dir, const std::function<void()>& f) {
+    const fs::path before = fs::current_path();
+    fs::current_path(dir);
+    try {
+        f();
+    } catch (...) {
+        fs::current_path(before);
+        throw;
+    }
+    fs::current_path(before);
+}
+
+bool hasIssueAt(const Project& p, const std::string& where, const std::string& words) {
+    for (const auto& i : validateProject(p, 8))
+        if (i.severity == ValidationIssue::Severity::Error && i.where == where &&
+            i.message.find(words) != std::string::npos)
+            return true;
+    return false;
+}
+
+} // namespace
+
+TEST(ProjectIo, RelativePathsInMemoryAreStoredRelativeToTheProjectNotTheCurrentFolder) {
+    // What `train ../proj/p.mbproj` run from another folder produced: a checkpoint path relative to the
+    // shell's folder. Stored as is, it would be read back relative to the project's folder.
+    TempDir dir;
+    fs::create_directories(dir.path / "shell");
+    fs::create_directories(dir.path / "proj/p.mbproj.checkpoints");
+    const fs::path checkpoint = dir.path / "proj/p.mbproj.checkpoints/subjects.safetensors";
+    std::ofstream(checkpoint) << "weights";
+    Project p = makeNewProject();
+    inFolder(dir.path / "shell", [&] {
+        p.render.checkpoint = "../proj/p.mbproj.checkpoints/subjects.safetensors";
+        p.background = "../proj/bg.jpg";
+        saveProject(p, "../proj/p.mbproj");
+    });
+    const std::string text = readWholeFile((dir.path / "proj/p.mbproj").string());
+    EXPECT_NE(text.find("\"checkpoint\": \"p.mbproj.checkpoints/subjects.safetensors\""), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("\"background\": \"bg.jpg\""), std::string::npos) << text;
+    // Read back from anywhere, it names the file train wrote.
+    Project q = loadProject((dir.path / "proj/p.mbproj").string());
+    EXPECT_EQ(fs::path(q.render.checkpoint), checkpoint.lexically_normal());
+    EXPECT_EQ(fs::path(q.background), (dir.path / "proj/bg.jpg").lexically_normal());
+    EXPECT_FALSE(hasIssueAt(q, "$.render.checkpoint", ""));
+    // Autosave copies store absolute paths, relative ones in memory included.
+    Project rel = makeNewProject();
+    inFolder(dir.path / "shell", [&] {
+        rel.render.checkpoint = "ck.safetensors";
+        const std::string a = writeAutosave(rel, "", (dir.path / "autosave").string());
+        EXPECT_NE(readWholeFile(a).find("\"checkpoint\": \"" + (dir.path / "shell/ck.safetensors").string()),
+                  std::string::npos);
+    });
+}
+
+TEST(ProjectIo, ValidationReportsAMissingCheckpoint) {
+    TempDir dir;
+    Project p = makeNewProject();
+    p.render.checkpoint = (dir.path / "gone.safetensors").string();
+    EXPECT_TRUE(hasIssueAt(p, "$.render.checkpoint", "checkpoint not found: " + p.render.checkpoint));
+    fs::create_directories(p.render.checkpoint);
+    EXPECT_TRUE(hasIssueAt(p, "$.render.checkpoint", "not a file"));
+    fs::remove(p.render.checkpoint);
+    std::ofstream(p.render.checkpoint) << "weights";
+    EXPECT_FALSE(hasIssueAt(p, "$.render.checkpoint", ""));
+    p.render.checkpoint.clear(); // no checkpoint: nothing to check
+    EXPECT_FALSE(hasIssueAt(p, "$.render.checkpoint", ""));
+}
+
+TEST(AtomicSave, SavingASymlinkedProjectWritesThroughToItsTarget) {
+    TempDir dir;
+    fs::create_directories(dir.path / "real/assets");
+    fs::create_directories(dir.path / "elsewhere");
+    const fs::path real = dir.path / "real/shot.mbproj", link = dir.path / "elsewhere/shot.mbproj";
+    Project p = makeNewProject();
+    p.subjects[0].photos.push_back({(dir.path / "real/assets/a.png").string(), ""});
+    saveProject(p, real.string());
+    fs::create_symlink("../real/shot.mbproj", link);
+
+    // Loading through the link resolves relative paths against the real file's folder.
+    Project viaLink = loadProject(link.string());
+    EXPECT_EQ(viaLink, p);
+    viaLink.shot.frames = 31;
+    saveProject(viaLink, link.string());
+    EXPECT_TRUE(fs::is_symlink(link)) << "the link was replaced by a regular file";
+    EXPECT_EQ(fs::read_symlink(link), fs::path("../real/shot.mbproj"));
+    const std::string text = readWholeFile(real.string());
+    EXPECT_NE(text.find("\"image\": \"assets/a.png\""), std::string::npos) << text;
+    EXPECT_EQ(loadProject(real.string()), viaLink);
+    EXPECT_EQ(loadProject(link.string()), viaLink);
+    // No temporary file next to the link or the target.
+    int files = 0;
+    for (const auto& d : {dir.path / "real", dir.path / "elsewhere"})
+        for (const auto& e : fs::directory_iterator(d))
+            files += e.is_regular_file() || e.is_symlink();
+    EXPECT_EQ(files, 2);
+}
+
+TEST(AtomicSave, SavingRemovesTemporaryFilesOfKilledSavesOnly) {
+    TempDir dir;
+    const fs::path file = dir.path / "p.mbproj";
+    // A save killed before its rename leaves its temporary file; its process is gone.
+    const pid_t killed = fork();
+    ASSERT_GE(killed, 0);
+    if (killed == 0) {
+        std::ofstream(dir.path / (".p.mbproj.tmp-" + std::to_string(::getpid()) + "-77")) << "{ half";
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(killed, &status, 0);
+    const fs::path stale = dir.path / (".p.mbproj.tmp-" + std::to_string(killed) + "-77");
+    const fs::path live = dir.path / (".p.mbproj.tmp-" + std::to_string(::getpid()) + "-78");
+    std::ofstream(live) << "{ in progress";
+    for (const auto& f : {stale, live})
+        fs::last_write_time(f, fs::file_time_type::clock::now() - std::chrono::hours(1));
+    ASSERT_TRUE(fs::exists(stale));
+
+    saveProject(makeNewProject(), file.string());
+    EXPECT_FALSE(fs::exists(stale)) << "a dead writer's temporary file stays forever";
+    EXPECT_TRUE(fs::exists(live)) << "a live writer's temporary file was removed";
+    EXPECT_TRUE(fs::exists(file));
+    // Loading never writes, nor removes anything.
+    const fs::path stale2 = dir.path / (".p.mbproj.tmp-" + std::to_string(killed) + "-79");
+    std::ofstream(stale2) << "x";
+    fs::last_write_time(stale2, fs::file_time_type::clock::now() - std::chrono::hours(1));
+    (void)loadProject(file.string());
+    EXPECT_TRUE(fs::exists(stale2));
 }

@@ -11,6 +11,8 @@
 #include <iterator>
 #include <opencv2/imgproc.hpp>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace mb::media;
 namespace fs = std::filesystem;
@@ -215,5 +217,27 @@ TEST(GifExport, FullDiskGivesAClearError) {
     std::signal(SIGXFSZ, oldHandler);
     EXPECT_NE(message.find(path), std::string::npos) << "error must name the file: " << message;
     EXPECT_TRUE(fs::is_empty(dir)) << "a failed export must leave nothing behind";
+    fs::remove_all(dir);
+}
+
+TEST(GifExport, AFifoOutputIsRefusedAndKept) {
+    const fs::path dir = fs::temp_directory_path() / ("mb-gif-fifo-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path fifo = dir / "out.gif";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+    try {
+        GifEncoder gif(fifo.string(), 32, 32, {});
+        FAIL() << "a FIFO was accepted as the GIF's output";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(fifo.string() + ": is a FIFO"), std::string::npos) << e.what();
+    }
+    struct stat st;
+    ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISFIFO(st.st_mode));
+    int entries = 0;
+    for (const auto& e : fs::directory_iterator(dir))
+        entries += int(!e.path().empty());
+    EXPECT_EQ(entries, 1) << "a temporary file was left behind";
     fs::remove_all(dir);
 }

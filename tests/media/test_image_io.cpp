@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace mb::media;
 namespace fs = std::filesystem;
@@ -72,5 +74,29 @@ TEST(ImageIo, WritePngIsAtomicAndReportsErrors) {
     writePng((dir / "m.png").string(), m);
     EXPECT_EQ(loadMask((dir / "m.png").string()).size(), m.size());
     EXPECT_THROW(writePng((dir / "m.png/sub.png").string(), m), std::runtime_error);
+    fs::remove_all(dir);
+}
+
+TEST(ImageIo, WritePngRefusesAFolderOrFifoAndWritesThroughALink) {
+    const fs::path dir = fs::temp_directory_path() / ("mb-media-png-out-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "frame.png");
+    const cv::Mat m(10, 12, CV_8UC1, cv::Scalar(255));
+    try {
+        writePng((dir / "frame.png").string(), m);
+        FAIL() << "a folder was replaced by a PNG";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find((dir / "frame.png").string() + ": is a directory"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_TRUE(fs::is_directory(dir / "frame.png"));
+    ASSERT_EQ(::mkfifo((dir / "pipe.png").c_str(), 0644), 0);
+    EXPECT_THROW(writePng((dir / "pipe.png").string(), m), std::runtime_error);
+    EXPECT_EQ(fs::status(dir / "pipe.png").type(), fs::file_type::fifo);
+    fs::create_symlink("real.png", dir / "link.png");
+    writePng((dir / "link.png").string(), m);
+    EXPECT_TRUE(fs::is_symlink(dir / "link.png"));
+    EXPECT_EQ(loadMask((dir / "real.png").string()).size(), m.size());
     fs::remove_all(dir);
 }

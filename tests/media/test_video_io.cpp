@@ -2,8 +2,12 @@
 #include "media/video_io.h"
 
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
 
 using namespace mb::media;
 namespace fs = std::filesystem;
@@ -70,4 +74,42 @@ TEST(VideoIo, ClearErrors) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("not_an_image.jpg"), std::string::npos);
     }
+}
+
+TEST(VideoIo, NonRegularOutputsAreRefusedAndSymlinksWrittenThrough) {
+    const fs::path dir = fs::temp_directory_path() / ("mb-video-outputs-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "folder.mp4");
+    const fs::path fifo = dir / "pipe.mp4";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+    for (const auto& [out, kind] :
+         {std::pair{fifo, "is a FIFO"}, std::pair{dir / "folder.mp4", "is a directory"}}) {
+        try {
+            VideoEncoder enc(out.string(), 64, 64, {});
+            FAIL() << out << " was accepted";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(out.string() + ": " + kind), std::string::npos) << e.what();
+        }
+    }
+    struct stat st;
+    ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISFIFO(st.st_mode));
+    EXPECT_TRUE(fs::is_empty(dir / "folder.mp4"));
+
+    // A link to a regular file: the file gets the video, the link stays a link.
+    fs::create_directories(dir / "real");
+    std::ofstream(dir / "real/take.mp4") << "old";
+    fs::create_symlink("real/take.mp4", dir / "take.mp4");
+    {
+        VideoEncoder enc((dir / "take.mp4").string(), 64, 64, {});
+        enc.write(pattern(64, 64, 0));
+        enc.finish();
+    }
+    EXPECT_TRUE(fs::is_symlink(dir / "take.mp4"));
+    EXPECT_EQ(probeVideo((dir / "real/take.mp4").string()).frames, 1);
+    int entries = 0;
+    for (const auto& e : fs::directory_iterator(dir / "real"))
+        entries += int(!e.path().filename().string().empty());
+    EXPECT_EQ(entries, 1) << "a temporary file was left behind";
+    fs::remove_all(dir);
 }

@@ -1,5 +1,6 @@
 // DDIM scheduler against vectors/ddim_scheduler.safetensors (REAL zeroscope config). Tolerance: the
 // reference re-implementation is bit-exact, we require max|Δ| ≤ 1e-6 on steps and exact tables/timesteps.
+// The tables are computed without LibTorch arithmetic, so they stay bit-exact on every LibTorch version.
 #include "ml/scheduler.h"
 
 #include "ml/model_loader.h"
@@ -7,6 +8,10 @@
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <utility>
 
 using namespace mb::ml;
 
@@ -36,6 +41,37 @@ TEST(DDIM, TablesMatchExactly) {
         EXPECT_EQ(s.final_alpha_cumprod().item<float>(), ref.at("final_alpha_cumprod")[0].item<float>());
         EXPECT_EQ(s.init_noise_sigma(), ref.at("init_noise_sigma")[0].item<float>());
     }
+}
+
+TEST(DDIM, TablesFollowTorch113Linspace) {
+    // The β tables reproduce torch 1.13's float32 linspace kernel element for element (that is what the
+    // reference was made with); on that version, check it against the kernel itself for assorted ranges and
+    // lengths (vector blocks, tails, halves). Other versions round differently, which is why it is not used.
+#if TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR == 13
+    nlohmann::json j = read_json_file(kConfig);
+    for (const char* schedule : {"linear", "scaled_linear"}) {
+        for (const auto& [start, end] :
+             {std::pair{0.0001, 0.02}, std::pair{0.00085, 0.012}, std::pair{0.3, 0.7}}) {
+            for (int64_t T : {1000, 999, 4000, 37, 31, 17, 16, 2, 1}) {
+                SCOPED_TRACE(std::string(schedule) + " " + std::to_string(start) + ".." +
+                             std::to_string(end) + " T=" + std::to_string(T));
+                j["beta_schedule"] = schedule;
+                j["beta_start"] = start;
+                j["beta_end"] = end;
+                j["num_train_timesteps"] = T;
+                const DDIMScheduler s(SchedulerConfig::from_json(j, "linspace check"));
+                const torch::Tensor want =
+                    std::string(schedule) == "linear"
+                        ? torch::linspace(start, end, T, torch::kFloat32)
+                        : torch::linspace(std::sqrt(start), std::sqrt(end), T, torch::kFloat32).pow(2);
+                EXPECT_TRUE(torch::equal(s.betas(), want));
+                EXPECT_TRUE(torch::equal(s.alphas_cumprod(), torch::cumprod(1.0 - want, 0)));
+            }
+        }
+    }
+#else
+    GTEST_SKIP() << "torch 1.13 only (its kernels are the reference)";
+#endif
 }
 
 TEST(DDIM, EveryTimestepTable) {
@@ -116,6 +152,13 @@ TEST(DDIM, OtherSpacingsAndBadConfigs) {
     DDIMScheduler lin(SchedulerConfig::from_json(j, "linspace"));
     lin.set_timesteps(4); // round(linspace(0, 999, 4)) reversed = 999, 666, 333, 0
     EXPECT_TRUE(torch::equal(lin.timesteps(), torch::tensor({999, 666, 333, 0}, torch::kInt64)));
+    // numpy's own arithmetic decides the near-ties: linspace(0, 999, 27)[13] = 13·(999/26) =
+    // 499.49999999999994 rounds to 499 (999·13/26 = 499.5 would give 500), and arange(1000, 0, -1000/48)[3] =
+    // 1000 + 3·(a[1] − a[0]) = 937.4999999999999 gives 936 (1000 − 3·ratio = 937.5 would give 937).
+    lin.set_timesteps(27);
+    EXPECT_EQ(lin.timesteps()[26 - 13].item<int64_t>(), 499);
+    trailing.set_timesteps(48);
+    EXPECT_EQ(trailing.timesteps()[3].item<int64_t>(), 936);
     j["timestep_spacing"] = "random";
     EXPECT_THROW(SchedulerConfig::from_json(j, "x"), std::runtime_error);
     j["timestep_spacing"] = "leading";

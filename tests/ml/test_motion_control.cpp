@@ -44,8 +44,8 @@ TEST(MotionControl, ShiftMovesEachFrameByItsCellsDuringTheWindowOnly) {
     };
     TextToVideoParams p = smallParams();
     MotionControlParams mc;
-    mc.shiftStartStep = 2;
-    mc.shiftSteps = 2;
+    mc.shiftFrom = 2.0 / 6; // steps 2 and 3 of 6
+    mc.shiftUntil = 4.0 / 6;
     // Travel 0, 1/4, 1/2, 3/4 of the 12-cell width → 0, 3, 6, 9 cells.
     for (int f = 0; f < 4; ++f)
         mc.cameraTravel.push_back({0.25 * f, 0.0});
@@ -70,9 +70,9 @@ TEST(MotionControl, EditedBoxesAnticipateTheCameraUntilTheShiftIsDone) {
     TextToVideoPipeline pipe = load_text_to_video_pipeline(kTiny, {}, &unet);
     TextToVideoParams p = smallParams();
     MotionControlParams mc;
-    mc.shiftStartStep = 2;
-    mc.shiftSteps = 2;
-    mc.amplifySteps = 6;
+    mc.shiftFrom = 2.0 / 6; // steps 2 and 3 of 6
+    mc.shiftUntil = 4.0 / 6;
+    mc.amplifyUntil = 1.0;
     for (int f = 0; f < 4; ++f)
         mc.cameraTravel.push_back({0.25 * f, 0.0});
     ControlledSubject s;
@@ -131,8 +131,8 @@ TEST(MotionControl, SameSeedSameVideoAndPhraseErrors) {
     p.num_inference_steps = 4;
     p.format = FrameFormat::Uint8;
     MotionControlParams mc;
-    mc.shiftStartStep = 1;
-    mc.shiftSteps = 2;
+    mc.shiftFrom = 0.25; // steps 1 and 2 of 4
+    mc.shiftUntil = 0.75;
     for (int f = 0; f < 4; ++f)
         mc.cameraTravel.push_back({-0.2 * f, 0.1 * f});
     ControlledSubject s;
@@ -198,4 +198,56 @@ TEST(MotionControl, ConcurrentGuidancePassesMatchSequentialAndAreReproducible) {
     EXPECT_TRUE(torch::equal(a.latents, b.latents)) << "concurrent passes must be reproducible bit for bit";
     const double scale = sequential.latents.abs().max().item<double>();
     EXPECT_LT((a.latents - sequential.latents).abs().max().item<double>(), 1e-4 * scale);
+}
+
+TEST(MotionControl, ControlsSitAtTheSameFractionOfTheScheduleForAnyStepCount) {
+    EXPECT_EQ(schedule_step(0.1, 50), 5);
+    EXPECT_EQ(schedule_step(0.2, 50), 10);
+    EXPECT_EQ(schedule_step(0.4, 50), 20);
+    EXPECT_EQ(schedule_step(0.1, 20), 2);
+    EXPECT_EQ(schedule_step(0.2, 20), 4);
+    EXPECT_EQ(schedule_step(0.4, 20), 8);
+    EXPECT_EQ(schedule_step(1.0, 7), 7);
+    EXPECT_THROW(schedule_step(1.5, 20), std::invalid_argument);
+    EXPECT_THROW(schedule_step(std::nan(""), 20), std::invalid_argument);
+
+    // The loop: at 10 steps the default window [0.2, 0.4) shifts during steps 2 and 3 only, and amplification
+    // (first 10%) lasts one step; the report says so.
+    std::shared_ptr<UNet3DConditionModelImpl> unet;
+    TextToVideoPipeline pipe = load_text_to_video_pipeline(kTiny, {}, &unet);
+    TextToVideoParams p = smallParams();
+    p.num_inference_steps = 10;
+    p.sampler = SamplerKind::DpmSolverPP2M;
+    MotionControlParams mc;
+    for (int f = 0; f < 4; ++f)
+        mc.cameraTravel.push_back({0.25 * f, 0.0});
+    ControlledSubject s;
+    s.phrase = "astronaut";
+    s.screenBoxes.assign(4, {0.0, 0.0, 0.25, 1.0});
+    mc.subjects.push_back(s);
+    int step = 0;
+    std::vector<int> amplified;
+    ControlledUnetFn probe = [&](const torch::Tensor& x, int64_t, const torch::Tensor&,
+                                 CrossAttentionHook* hook) {
+        if (hook) {
+            CrossAttentionInfo info;
+            info.batch = 1;
+            info.frames = 4;
+            info.height = 8;
+            info.width = 12;
+            info.tokens = 77;
+            if (hook->logit_bias(info).max().item<float>() > 0)
+                amplified.push_back(step);
+            ++step;
+        }
+        return torch::zeros_like(x);
+    };
+    MotionControlReport rep;
+    generate_with_motion_control(pipe, probe, p, mc, {}, {}, &rep);
+    EXPECT_EQ(rep.amplifySteps, 1);
+    EXPECT_EQ(rep.shiftFirstStep, 2);
+    EXPECT_EQ(rep.shiftStepCount, 2);
+    EXPECT_EQ(amplified, std::vector<int>{0});
+    ASSERT_EQ(rep.shiftApplied.size(), 4u);
+    EXPECT_EQ(rep.shiftApplied[3][0], 9) << "the whole travel is applied within the window";
 }

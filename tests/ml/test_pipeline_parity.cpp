@@ -113,7 +113,7 @@ TEST(PipelineParity, CfgAndDdimLoopWithRecordedUnetOutputs) {
     int64_t callbacks = 0;
     const auto result = pipe.generate(
         referenceParams(), {},
-        [&](int64_t step, int64_t, const torch::Tensor& latents) {
+        [&](int64_t step, int64_t, const torch::Tensor& latents, const torch::Tensor&) {
             EXPECT_EQ(step, callbacks);
             EXPECT_EQ(latents.sizes(), (std::vector<int64_t>{1, 4, 4, 8, 12}));
             ++callbacks;
@@ -323,7 +323,8 @@ TEST(PipelineParity, FullTinyPipelineCancelsWithinOneStep) {
             cancel.request();
     };
     EXPECT_THROW(
-        pipe.generate(referenceParams(), job, [&](int64_t, int64_t, const torch::Tensor&) { ++steps; }),
+        pipe.generate(referenceParams(), job,
+                      [&](int64_t, int64_t, const torch::Tensor&, const torch::Tensor&) { ++steps; }),
         mb::JobCancelled);
     EXPECT_EQ(steps, 1);
 }

@@ -41,19 +41,32 @@ struct UNetRun {
     int encodeCalls = 0;
 };
 
-std::unique_ptr<UNetRun> makeUNetRun(PretrainOptions o) {
+std::unique_ptr<UNetRun> makeUNetRun(PretrainOptions o, bool trainText = false) {
     auto r = std::make_unique<UNetRun>();
     r->models = load_training_models(kTiny);
     r->unet = std::make_shared<UNet3DConditionModelImpl>(r->models.unet->config());
     initialise_unet_from_scratch(*r->unet, o.seed);
     UNetRun* raw = r.get();
-    auto encode = [raw](const std::vector<std::string>& prompts) {
+    auto encode = [raw, trainText](const std::vector<std::string>& prompts) {
         ++raw->encodeCalls;
-        return encode_prompts(raw->models, prompts);
+        if (!trainText)
+            return encode_prompts(raw->models, prompts);
+        std::vector<torch::Tensor> ids;
+        for (const auto& p : prompts)
+            ids.push_back(torch::tensor(raw->models.tokenizer->encode_padded(p, 77).ids, torch::kLong));
+        return raw->models.textEncoder->forward(torch::stack(ids)).last_hidden_state;
     };
-    r->trainer = std::make_unique<UNetPretrainer>(r->unet, r->models.vae, encode,
-                                                  DDIMScheduler(r->models.scheduler), o);
+    r->trainer =
+        std::make_unique<UNetPretrainer>(r->unet, r->models.vae, encode, DDIMScheduler(r->models.scheduler),
+                                         o, trainText ? r->models.textEncoder.ptr() : nullptr);
     return r;
+}
+
+TensorMap copied(const TensorMap& m) {
+    TensorMap out;
+    for (const auto& [k, t] : m)
+        out[k] = t.clone();
+    return out;
 }
 
 bool sameState(const TensorMap& a, const TensorMap& b) {
@@ -208,4 +221,61 @@ TEST(Pretrainer, ConcurrentClipsLearnWhatOneBatchedPassLearns) {
     const double ea = batched->trainer->evaluate(batch, 9).loss,
                  eb = concurrent->trainer->evaluate(batch, 9).loss;
     EXPECT_NEAR(ea, eb, 1e-3 * ea);
+}
+
+TEST(Pretrainer, TrainedTextEncoderLearnsItsLayersNotItsTokenTableAndResumes) {
+    PretrainOptions o;
+    o.learningRate = 1e-3;
+    o.warmupSteps = 1;
+    o.seed = 3;
+    const CaptionedVideoBatch batch = makeBatch();
+    auto straight = makeUNetRun(o, /*trainText=*/true);
+    const TensorMap textBefore = copied(module_state(*straight->models.textEncoder));
+    for (int i = 0; i < 3; ++i)
+        straight->trainer->step(batch);
+    const TensorMap textAfter = module_state(*straight->models.textEncoder);
+    const std::string table = "text_model.embeddings.token_embedding.weight";
+    EXPECT_TRUE(torch::equal(textBefore.at(table), textAfter.at(table))) << "the token table is fixed";
+    int moved = 0;
+    for (const auto& [k, t] : textAfter)
+        if (k != table && !torch::equal(t, textBefore.at(k)))
+            ++moved;
+    EXPECT_GT(moved, 4) << "the encoder's layers train";
+
+    // The moving average covers the encoder and is a complete, loadable text encoder state.
+    const TensorMap te = straight->trainer->text_encoder_ema_state();
+    EXPECT_EQ(te.size(), textAfter.size());
+    EXPECT_TRUE(torch::equal(te.at(table), textBefore.at(table)));
+    EXPECT_FALSE(torch::equal(te.at("text_model.final_layer_norm.weight"),
+                              textAfter.at("text_model.final_layer_norm.weight")))
+        << "the average lags the weights";
+
+    // Resume: bit-identical, text encoder included.
+    auto first = makeUNetRun(o, true);
+    first->trainer->step(batch);
+    const fs::path dir = fs::temp_directory_path() / "mb_pretrain_resume_text";
+    fs::remove_all(dir);
+    first->trainer->save_checkpoint(dir.string());
+    auto resumed = makeUNetRun(o, true);
+    resumed->trainer->load_checkpoint(dir.string());
+    resumed->trainer->step(batch);
+    resumed->trainer->step(batch);
+    EXPECT_TRUE(sameState(module_state(*straight->unet), module_state(*resumed->unet)));
+    EXPECT_TRUE(sameState(textAfter, module_state(*resumed->models.textEncoder)));
+    EXPECT_TRUE(sameState(te, resumed->trainer->text_encoder_ema_state()));
+    // A frozen-text run refuses that checkpoint by name (and the other way round).
+    auto frozen = makeUNetRun(o, false);
+    EXPECT_THROW(frozen->trainer->load_checkpoint(dir.string()), std::runtime_error);
+    EXPECT_THROW(frozen->trainer->text_encoder_ema_state(), std::logic_error);
+    fs::remove_all(dir);
+
+    // Concurrent clips each encode their own caption (a shared graph could not be back-propagated twice).
+    o.concurrentClips = true;
+    o.captionDropout = 0;
+    auto concurrent = makeUNetRun(o, true);
+    const double loss = concurrent->trainer->step(batch).loss;
+    EXPECT_TRUE(std::isfinite(loss));
+    const TensorMap textConcurrent = module_state(*concurrent->models.textEncoder);
+    EXPECT_FALSE(torch::equal(textConcurrent.at("text_model.final_layer_norm.weight"),
+                              textBefore.at("text_model.final_layer_norm.weight")));
 }

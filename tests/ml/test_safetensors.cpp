@@ -196,7 +196,7 @@ TEST(Safetensors, EveryReferenceFileLoadsAndMatchesManifest) {
             EXPECT_EQ(f.metadata().at("format"), "pt");
         }
     }
-    EXPECT_EQ(files, 11); // 8 vector files + tiny unet, vae, text encoder
+    EXPECT_EQ(files, 12); // 8 vector files + tiny unet, vae, text encoder
 }
 
 TEST(Safetensors, RefusesTruncatedFile) {

@@ -269,10 +269,16 @@ TEST_F(SubjectTrainerTest, LoraTrainsOnlyItsAdaptersAndMergesExactly) {
     TrainingModels fresh = load_training_models(kTiny);
     EXPECT_EQ(apply_checkpoint(*fresh.unet, path), CheckpointKind::Lora);
     const torch::Tensor mergedOut = fresh.unet->forward(x, t, text);
-    EXPECT_TRUE(torch::allclose(mergedOut, adaptedOut, 1e-5, 1e-6))
-        << (mergedOut - adaptedOut).abs().max().item<float>();
+    // x·(W + s·B·A) and a merged W' agree to float32 rounding, not bit for bit: LibTorch 2.x picks its
+    // kernels per tensor (alignment, layout), so two UNet instances with equal weights can round differently.
+    // The bound is far below what the adapters change.
+    const double absmax = adaptedOut.abs().max().item<double>();
+    const double adapterEffect = (adaptedOut - baseOut).abs().max().item<double>();
+    const double tolerance = 1e-5 * absmax;
+    EXPECT_LT(tolerance, 1e-2 * adapterEffect) << "the bound must be far below the adapters' effect";
+    EXPECT_LE((mergedOut - adaptedOut).abs().max().item<double>(), tolerance);
     adapter.merge();
-    EXPECT_TRUE(torch::equal(r.models.unet->forward(x, t, text), mergedOut));
+    EXPECT_LE((r.models.unet->forward(x, t, text) - mergedOut).abs().max().item<double>(), tolerance);
     fs::remove_all(dir);
 }
 

@@ -404,8 +404,10 @@ private Q_SLOTS:
         std::unique_ptr<ProcessJob> proc(launcher.makeRenderJob(
             QStringLiteral("p.mbproj"), QStringLiteral("o.mp4"), 3, QStringLiteral("/m")));
         QVERIFY(!qobject_cast<InProcessJob*>(proc.get()));
-        QVERIFY2(proc->commandLine().endsWith(QStringLiteral("--seed 3 --progress --model /m --threads 2")),
+        QVERIFY2(proc->commandLine().contains(QStringLiteral("--seed 3 --progress --preview-file ")) &&
+                     proc->commandLine().endsWith(QStringLiteral("-preview.png --model /m --threads 2")),
                  qPrintable(proc->commandLine()));
+        QVERIFY(proc->previewFile().startsWith(QDir::tempPath()));
     }
 
     void fineTuneSetsTheCheckpoint_data() {

@@ -1,0 +1,278 @@
+// `motionbooth-cli render --progress --preview-file`: one overall percentage over every stage of a take
+// (never going back, 100 only when the take and its sidecar are complete), and a step preview PNG (the
+// frames side by side at latent resolution) after every denoising step, announced by `preview: STEP PATH`.
+#include "cli_runner.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kTiny = std::string(MB_TEST_DATA) + "/reference/tiny";
+
+/** A red ball crossing a forest path at the built-in model's own size (its world and 112×64). */
+std::string writeBallProject(const fs::path& dir) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    cv::Mat photo(64, 64, CV_8UC3, cv::Scalar(255, 255, 255)), mask(64, 64, CV_8UC1, cv::Scalar(0));
+    cv::circle(photo, {32, 32}, 28, cv::Scalar(40, 40, 215), cv::FILLED);
+    cv::circle(mask, {32, 32}, 28, cv::Scalar(255), cv::FILLED);
+    cv::imwrite((dir / "ball.png").string(), photo);
+    cv::imwrite((dir / "ball_mask.png").string(), mask);
+    const std::string path = (dir / "ball.mbproj").string();
+    std::ofstream(path) << R"({
+  "format_version": 1,
+  "shot": {"prompt": "a {ball} on a forest path", "frames": 8, "fps": 8, "width": 112, "height": 64,
+           "seed": 0, "steps": 25, "guidance_scale": 7.5},
+  "subjects": [{"id": "ball", "class_name": "red ball", "learned": false,
+                "photos": [{"image": "ball.png", "mask": "ball_mask.png"}]}],
+  "box_tracks": [{"subject": "ball", "keyframes": [
+      {"time": 0.0, "box": [0.05, 0.3, 0.39, 0.9], "easing": "linear"},
+      {"time": 1.0, "box": [0.60, 0.3, 0.94, 0.9], "easing": "linear"}]}],
+  "camera": {"keyframes": [{"time": 0.0, "offset": [0.0, 0.0], "easing": "linear"},
+                           {"time": 1.0, "offset": [0.2, 0.0], "easing": "linear"}]},
+  "render": {"edit_scale": 7.5, "amplify_steps": 5, "shift_start_step": 5, "shift_steps": 5}
+})";
+    return path;
+}
+
+struct Progress {
+    std::vector<double> percents;
+    std::vector<std::string> stages;
+    std::vector<std::pair<int, std::string>> previews; ///< (step, path) of each `preview:` line
+    std::vector<std::string> logs;
+};
+
+Progress parse(const std::string& out) {
+    Progress p;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("percentage: ", 0) == 0) {
+            std::istringstream l(line.substr(12));
+            double v = -1;
+            std::string stage;
+            l >> v >> stage;
+            p.percents.push_back(v);
+            p.stages.push_back(stage);
+        } else if (line.rfind("preview: ", 0) == 0) {
+            const std::string rest = line.substr(9);
+            const auto space = rest.find(' ');
+            p.previews.push_back({std::stoi(rest.substr(0, space)), rest.substr(space + 1)});
+        } else if (line.rfind("log: ", 0) == 0) {
+            p.logs.push_back(line.substr(5));
+        }
+    }
+    return p;
+}
+
+void expectNonDecreasing(const std::vector<double>& v, const std::string& out) {
+    for (size_t i = 1; i < v.size(); ++i)
+        EXPECT_GE(v[i], v[i - 1]) << "percentage went back at line " << i << "\n" << out;
+}
+
+/** A motionbooth-cli child whose stdout and stderr come back through one pipe (as in test_cli_cancel). */
+struct Child {
+    pid_t pid = -1;
+    int out = -1;
+    std::string text;
+
+    explicit Child(const std::vector<std::string>& args) {
+        int fds[2];
+        if (pipe(fds) != 0)
+            return;
+        std::string program = MB_CLI;
+        std::vector<std::string> copy = args;
+        std::vector<char*> argv{program.data()};
+        for (auto& a : copy)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        pid = fork();
+        if (pid == 0) {
+            dup2(fds[1], 1);
+            dup2(fds[1], 2);
+            close(fds[0]);
+            close(fds[1]);
+            execv(program.c_str(), argv.data());
+            _exit(127);
+        }
+        close(fds[1]);
+        out = fds[0];
+    }
+    ~Child() {
+        if (out >= 0)
+            close(out);
+        if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+    }
+    bool waitFor(const std::string& needle, std::chrono::seconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        while (text.find(needle) == std::string::npos) {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return false;
+            pollfd p{out, POLLIN, 0};
+            const int r = poll(&p, 1, int(left.count()));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return false;
+            char buf[4096];
+            const ssize_t n = read(out, buf, sizeof buf);
+            if (n <= 0)
+                return false;
+            text.append(buf, size_t(n));
+        }
+        return true;
+    }
+    int finish() {
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(out, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+            if (n > 0)
+                text.append(buf, size_t(n));
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+        return status;
+    }
+};
+
+} // namespace
+
+TEST(CliPreview, OneOverallProgressAndAPreviewAfterEveryStep) {
+    const fs::path dir = fs::temp_directory_path() / "mb-cli-preview";
+    const std::string project = writeBallProject(dir);
+    const std::string out = (dir / "take.mp4").string(), preview = (dir / "preview.png").string();
+    const mbtest::CliResult r =
+        mbtest::runCli("render " + project + " -o " + out + " --frames 4 --steps 4 --threads 2 --progress " +
+                       "--preview-file " + preview);
+    ASSERT_EQ(r.code, 0) << r.out;
+    const Progress p = parse(r.out);
+    ASSERT_GE(p.percents.size(), 10u) << r.out;
+    expectNonDecreasing(p.percents, r.out);
+    EXPECT_EQ(p.percents.front(), 0.0) << r.out;
+    EXPECT_EQ(p.percents.back(), 100.0) << r.out;
+    EXPECT_EQ(p.stages.back(), "sidecar");
+    for (size_t i = 0; i + 1 < p.percents.size(); ++i)
+        EXPECT_LT(p.percents[i], 100.0) << "100 before the end, at line " << i << "\n" << r.out;
+    // The stages in order, with the name after the overall number.
+    std::vector<std::string> order;
+    for (const auto& s : p.stages)
+        if (order.empty() || order.back() != s)
+            order.push_back(s);
+    EXPECT_EQ(order, (std::vector<std::string>{"load", "text", "denoise", "decode", "encode", "sidecar"}))
+        << r.out;
+    // The denoising dominates: the bar stands well short of the end when the last step is done.
+    double afterDenoise = 0;
+    for (size_t i = 0; i < p.stages.size(); ++i)
+        if (p.stages[i] == "denoise")
+            afterDenoise = p.percents[i];
+    EXPECT_GT(afterDenoise, 50.0);
+    EXPECT_LT(afterDenoise, 95.0);
+
+    // A preview after each of the 4 steps, all in the same file, which holds the last one.
+    ASSERT_EQ(p.previews.size(), 4u) << r.out;
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_EQ(p.previews[size_t(i)].first, i + 1);
+        EXPECT_EQ(p.previews[size_t(i)].second, preview);
+    }
+    bool toldTheMap = false;
+    for (const auto& l : p.logs)
+        toldTheMap = toldTheMap || l.find("step previews: ") == 0;
+    EXPECT_TRUE(toldTheMap) << r.out;
+    const cv::Mat png = cv::imread(preview, cv::IMREAD_UNCHANGED);
+    ASSERT_FALSE(png.empty());
+    // 4 frames side by side, each 112×64 / the VAE's factor 4 = 28×16 latent cells.
+    EXPECT_EQ(png.cols, 4 * 28);
+    EXPECT_EQ(png.rows, 16);
+    EXPECT_EQ(png.channels(), 3);
+    cv::Scalar mean, dev;
+    cv::meanStdDev(png, mean, dev);
+    EXPECT_GT(dev[0] + dev[1] + dev[2], 3.0) << "a preview with a picture in it, not one flat colour";
+    // No temporary file of the atomic writes is left beside it.
+    int files = 0;
+    for (const auto& e : fs::directory_iterator(dir))
+        files += e.path().filename().string().find("preview") != std::string::npos;
+    EXPECT_EQ(files, 1);
+    fs::remove_all(dir);
+}
+
+TEST(CliPreview, AFailedRenderNeverReports100) {
+    const fs::path dir = fs::temp_directory_path() / "mb-cli-preview-fail";
+    const std::string project = writeBallProject(dir);
+    // The encoder cannot create its file: the take fails after denoising and decoding.
+    const std::string out = (dir / "missing-folder" / "take.mp4").string();
+    const mbtest::CliResult r =
+        mbtest::runCli("render " + project + " -o " + out + " --frames 4 --steps 2 --threads 2 --progress");
+    ASSERT_NE(r.code, 0) << r.out;
+    const Progress p = parse(r.out);
+    ASSERT_FALSE(p.percents.empty()) << r.out;
+    expectNonDecreasing(p.percents, r.out);
+    for (double v : p.percents)
+        EXPECT_LT(v, 100.0) << r.out;
+    EXPECT_TRUE(p.previews.empty()) << "no --preview-file, no previews";
+    fs::remove_all(dir);
+}
+
+TEST(CliPreview, ACancelledRenderStopsShortOf100) {
+    const fs::path dir = fs::temp_directory_path() / "mb-cli-preview-cancel";
+    const std::string project = writeBallProject(dir);
+    const std::string out = (dir / "take.mp4").string(), preview = (dir / "preview.png").string();
+    Child child({"render", project, "-o", out, "--frames", "4", "--steps", "300", "--threads", "2",
+                 "--progress", "--preview-file", preview});
+    ASSERT_GT(child.pid, 0);
+    ASSERT_TRUE(child.waitFor("preview: 2 ", std::chrono::seconds(120))) << child.text;
+    ASSERT_EQ(kill(child.pid, SIGTERM), 0);
+    const int status = child.finish();
+    ASSERT_TRUE(WIFEXITED(status)) << child.text;
+    EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM) << child.text;
+    const Progress p = parse(child.text);
+    expectNonDecreasing(p.percents, child.text);
+    ASSERT_FALSE(p.percents.empty());
+    EXPECT_LT(p.percents.back(), 10.0) << "it stopped early in the denoising: the bar says so";
+    for (double v : p.percents)
+        EXPECT_LT(v, 100.0);
+    EXPECT_FALSE(fs::exists(out));
+    EXPECT_TRUE(fs::exists(preview)) << "the last preview stays where the caller asked for it";
+    fs::remove_all(dir);
+}
+
+TEST(CliPreview, AModelWithoutALatentMapSaysSoOnce) {
+    const fs::path dir = fs::temp_directory_path() / "mb-cli-preview-nomap";
+    const std::string project = writeBallProject(dir);
+    const std::string out = (dir / "take.mp4").string(), preview = (dir / "preview.png").string();
+    // The tiny random reference model has a VAE of its own with no vae/latent_rgb.json and no published map.
+    const mbtest::CliResult r = mbtest::runCli("render " + project + " -o " + out + " --model " + kTiny +
+                                               " --frames 4 --size 48x32 --steps 3 --threads 2 --progress " +
+                                               "--preview-file " + preview);
+    ASSERT_EQ(r.code, 0) << r.out;
+    const Progress p = parse(r.out);
+    EXPECT_TRUE(p.previews.empty()) << r.out;
+    EXPECT_FALSE(fs::exists(preview));
+    int said = 0;
+    for (const auto& l : p.logs)
+        said += l.find("no step previews") != std::string::npos;
+    EXPECT_EQ(said, 1) << r.out;
+    EXPECT_EQ(p.percents.back(), 100.0);
+    fs::remove_all(dir);
+}
