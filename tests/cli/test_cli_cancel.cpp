@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cli_child.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -21,87 +23,12 @@ namespace {
 const std::string kDemo = std::string(MB_SOURCE_DIR) + "/resources/demo/demo.mbproj";
 const std::string kTiny = std::string(MB_TEST_DATA) + "/reference/tiny";
 
-/** A motionbooth-cli child whose stdout and stderr come back through one pipe. */
-struct Child {
-    pid_t pid = -1;
-    int out = -1;
-    std::string text; ///< everything read so far
-
-    explicit Child(const std::vector<std::string>& args) {
-        int fds[2];
-        if (pipe(fds) != 0)
-            return;
-        std::vector<char*> argv;
-        std::string program = MB_CLI;
-        argv.push_back(program.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid = fork();
-        if (pid == 0) {
-            dup2(fds[1], 1);
-            dup2(fds[1], 2);
-            close(fds[0]);
-            close(fds[1]);
-            execv(program.c_str(), argv.data());
-            _exit(127);
-        }
-        close(fds[1]);
-        out = fds[0];
-    }
-    ~Child() {
-        if (out >= 0)
-            close(out);
-        if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
-            kill(pid, SIGKILL);
-            waitpid(pid, nullptr, 0);
-        }
-    }
-
-    /** Reads until `needle` shows up (true), the pipe closes or `timeout` passes (false). */
-    bool waitFor(const std::string& needle, std::chrono::seconds timeout) {
-        const auto end = std::chrono::steady_clock::now() + timeout;
-        while (text.find(needle) == std::string::npos) {
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
-                return false;
-            pollfd p{out, POLLIN, 0};
-            const int r = poll(&p, 1, int(left.count()));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                return false;
-            char buf[4096];
-            const ssize_t n = read(out, buf, sizeof buf);
-            if (n <= 0)
-                return false;
-            text.append(buf, size_t(n));
-        }
-        return true;
-    }
-
-    /** Reads the rest of the output and reaps the child; returns its wait status. */
-    int finish() {
-        char buf[4096];
-        ssize_t n;
-        while ((n = read(out, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-            if (n > 0)
-                text.append(buf, size_t(n));
-        int status = 0;
-        waitpid(pid, &status, 0);
-        pid = -1;
-        return status;
-    }
-};
-
 /** A tiny-model render of the demo with enough steps that it is still denoising when a signal comes, writing
  *  into a fresh folder of its own under the temporary directory. */
 struct LongRender {
     fs::path dir;
     std::string video;
-    Child child;
+    mbtest::CliChild child;
     explicit LongRender(const std::string& folder)
         : dir(freshFolder(folder)), video((dir / "take.mp4").string()),
           child({"render", kDemo, "-o", video, "--model", kTiny, "--frames", "6", "--size", "48x32",
@@ -118,7 +45,7 @@ void cancelRenderWith(int sig, const std::string& name) {
     LongRender render("mb-cli-cancel-" + name);
     const fs::path& dir = render.dir;
     const std::string& video = render.video;
-    Child& child = render.child;
+    mbtest::CliChild& child = render.child;
     ASSERT_GT(child.pid, 0);
     ASSERT_TRUE(child.waitFor("denoise", std::chrono::seconds(120))) << child.text;
     const auto signalled = std::chrono::steady_clock::now();
@@ -153,7 +80,7 @@ TEST(CliCancel, ASecondSignalStopsAtOnce) {
     LongRender render("mb-cli-cancel-twice");
     const fs::path& dir = render.dir;
     const std::string& video = render.video;
-    Child& child = render.child;
+    mbtest::CliChild& child = render.child;
     ASSERT_GT(child.pid, 0);
     ASSERT_TRUE(child.waitFor("denoise", std::chrono::seconds(120))) << child.text;
     // Two different signals (two equal ones could merge into one pending signal): the first asks for a

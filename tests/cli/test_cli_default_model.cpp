@@ -5,6 +5,7 @@
 #include "media/metrics.h"
 #include "media/video_io.h"
 
+#include "ball_project.h"
 #include "cli_runner.h"
 #include <filesystem>
 #include <fstream>
@@ -24,34 +25,6 @@ const fs::path kModel = fs::path(MB_SOURCE_DIR) / "resources" / "models" / "defa
  * the README's precision figures; an unrelated take of another seed scores far lower). */
 constexpr double kBf16MinPsnr = 33.0;
 
-/** A shot in the default model's world: a red ball crossing a forest path left to right, camera panning
- * right. */
-std::string writeBallProject(const fs::path& dir) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    // The animatic needs a cut-out; the render only needs the class phrase.
-    cv::Mat photo(64, 64, CV_8UC3, cv::Scalar(255, 255, 255)), mask(64, 64, CV_8UC1, cv::Scalar(0));
-    cv::circle(photo, {32, 32}, 28, cv::Scalar(40, 40, 215), cv::FILLED);
-    cv::circle(mask, {32, 32}, 28, cv::Scalar(255), cv::FILLED);
-    cv::imwrite((dir / "ball.png").string(), photo);
-    cv::imwrite((dir / "ball_mask.png").string(), mask);
-    const std::string path = (dir / "ball.mbproj").string();
-    std::ofstream(path) << R"({
-  "format_version": 1,
-  "shot": {"prompt": "a {ball} on a forest path", "frames": 8, "fps": 8, "width": 112, "height": 64,
-           "seed": 0, "steps": 25, "guidance_scale": 7.5},
-  "subjects": [{"id": "ball", "class_name": "red ball", "learned": false,
-                "photos": [{"image": "ball.png", "mask": "ball_mask.png"}]}],
-  "box_tracks": [{"subject": "ball", "keyframes": [
-      {"time": 0.0, "box": [0.05, 0.3, 0.39, 0.9], "easing": "linear"},
-      {"time": 1.0, "box": [0.60, 0.3, 0.94, 0.9], "easing": "linear"}]}],
-  "camera": {"keyframes": [{"time": 0.0, "offset": [0.0, 0.0], "easing": "linear"},
-                           {"time": 1.0, "offset": [0.2, 0.0], "easing": "linear"}]},
-  "render": {"edit_scale": 7.5, "amplify_steps": 5, "shift_start_step": 5, "shift_steps": 5}
-})";
-    return path;
-}
-
 } // namespace
 
 TEST(DefaultModel, EveryKeyLoads) {
@@ -62,7 +35,7 @@ TEST(DefaultModel, EveryKeyLoads) {
 
 TEST(DefaultModel, RenderFindsItWithoutAModelFolder) {
     const fs::path dir = fs::temp_directory_path() / "mb-default-model";
-    const std::string project = writeBallProject(dir);
+    const std::string project = mbtest::writeBallProject(dir);
     const std::string out = (dir / "take.mp4").string();
     const mbtest::CliResult r =
         mbtest::runCli("render " + project + " -o " + out + " --steps 10 --threads 2");
@@ -119,7 +92,7 @@ double boxFollowing(const std::string& video, const mb::Project& p) {
 // ball should sit in its box when the box edit steers it, and land anywhere when nothing does.
 TEST(DefaultModel, TheBoxEditMovesTheSubjectIntoItsBox) {
     const fs::path dir = fs::temp_directory_path() / "mb-default-model-control";
-    const std::string project = writeBallProject(dir);
+    const std::string project = mbtest::writeBallProject(dir);
     const mb::Project p = mb::loadProject(project);
     // The same shot with the other words of the prompt left alone outside the box (method §8 option).
     const std::string others = (dir / "others.mbproj").string();
@@ -180,7 +153,7 @@ double videoPsnr(const std::string& a, const std::string& b) {
 // README), and the sidecar says which precision ran and why.
 TEST(DefaultModel, Bf16TakeStaysCloseToTheFp32Take) {
     const fs::path dir = fs::temp_directory_path() / "mb-default-model-bf16";
-    const std::string project = writeBallProject(dir);
+    const std::string project = mbtest::writeBallProject(dir);
     const std::string a = (dir / "fp32.mp4").string(), b = (dir / "bf16.mp4").string();
     ASSERT_EQ(mbtest::runCli("render " + project + " -o " + a + " --threads 2 --dtype fp32").code, 0);
     const mbtest::CliResult r =
@@ -205,7 +178,8 @@ TEST(DefaultModel, Bf16TakeStaysCloseToTheFp32Take) {
 // the sidecar records what ran.
 TEST(DefaultModel, SamplerAndStepsAreRecordedAndTheControlsScaleWithTheSchedule) {
     const fs::path dir = fs::temp_directory_path() / "mb-default-model-sampler";
-    const std::string project = writeBallProject(dir); // amplify 5, shift 5..10 of the shot's 25 steps
+    const std::string project =
+        mbtest::writeBallProject(dir); // amplify 5, shift 5..10 of the shot's 25 steps
     const std::string out = (dir / "dpm.mp4").string();
     const mbtest::CliResult r = mbtest::runCli("render " + project + " -o " + out +
                                                " --threads 2 --sampler dpmpp-2m --steps 10 --dtype fp32");

@@ -1,6 +1,8 @@
 // `motionbooth-cli render --progress --preview-file`: one overall percentage over every stage of a take
 // (never going back, 100 only when the take and its sidecar are complete), and a step preview PNG (the
 // frames side by side at latent resolution) after every denoising step, announced by `preview: STEP PATH`.
+#include "ball_project.h"
+#include "cli_child.h"
 #include "cli_runner.h"
 
 #include <cerrno>
@@ -26,32 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kTiny = std::string(MB_TEST_DATA) + "/reference/tiny";
-
-/** A red ball crossing a forest path at the built-in model's own size (its world and 112×64). */
-std::string writeBallProject(const fs::path& dir) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    cv::Mat photo(64, 64, CV_8UC3, cv::Scalar(255, 255, 255)), mask(64, 64, CV_8UC1, cv::Scalar(0));
-    cv::circle(photo, {32, 32}, 28, cv::Scalar(40, 40, 215), cv::FILLED);
-    cv::circle(mask, {32, 32}, 28, cv::Scalar(255), cv::FILLED);
-    cv::imwrite((dir / "ball.png").string(), photo);
-    cv::imwrite((dir / "ball_mask.png").string(), mask);
-    const std::string path = (dir / "ball.mbproj").string();
-    std::ofstream(path) << R"({
-  "format_version": 1,
-  "shot": {"prompt": "a {ball} on a forest path", "frames": 8, "fps": 8, "width": 112, "height": 64,
-           "seed": 0, "steps": 25, "guidance_scale": 7.5},
-  "subjects": [{"id": "ball", "class_name": "red ball", "learned": false,
-                "photos": [{"image": "ball.png", "mask": "ball_mask.png"}]}],
-  "box_tracks": [{"subject": "ball", "keyframes": [
-      {"time": 0.0, "box": [0.05, 0.3, 0.39, 0.9], "easing": "linear"},
-      {"time": 1.0, "box": [0.60, 0.3, 0.94, 0.9], "easing": "linear"}]}],
-  "camera": {"keyframes": [{"time": 0.0, "offset": [0.0, 0.0], "easing": "linear"},
-                           {"time": 1.0, "offset": [0.2, 0.0], "easing": "linear"}]},
-  "render": {"edit_scale": 7.5, "amplify_steps": 5, "shift_start_step": 5, "shift_steps": 5}
-})";
-    return path;
-}
 
 struct Progress {
     std::vector<double> percents;
@@ -87,81 +63,11 @@ void expectNonDecreasing(const std::vector<double>& v, const std::string& out) {
         EXPECT_GE(v[i], v[i - 1]) << "percentage went back at line " << i << "\n" << out;
 }
 
-/** A motionbooth-cli child whose stdout and stderr come back through one pipe (as in test_cli_cancel). */
-struct Child {
-    pid_t pid = -1;
-    int out = -1;
-    std::string text;
-
-    explicit Child(const std::vector<std::string>& args) {
-        int fds[2];
-        if (pipe(fds) != 0)
-            return;
-        std::string program = MB_CLI;
-        std::vector<std::string> copy = args;
-        std::vector<char*> argv{program.data()};
-        for (auto& a : copy)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid = fork();
-        if (pid == 0) {
-            dup2(fds[1], 1);
-            dup2(fds[1], 2);
-            close(fds[0]);
-            close(fds[1]);
-            execv(program.c_str(), argv.data());
-            _exit(127);
-        }
-        close(fds[1]);
-        out = fds[0];
-    }
-    ~Child() {
-        if (out >= 0)
-            close(out);
-        if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
-            kill(pid, SIGKILL);
-            waitpid(pid, nullptr, 0);
-        }
-    }
-    bool waitFor(const std::string& needle, std::chrono::seconds timeout) {
-        const auto end = std::chrono::steady_clock::now() + timeout;
-        while (text.find(needle) == std::string::npos) {
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
-                return false;
-            pollfd p{out, POLLIN, 0};
-            const int r = poll(&p, 1, int(left.count()));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                return false;
-            char buf[4096];
-            const ssize_t n = read(out, buf, sizeof buf);
-            if (n <= 0)
-                return false;
-            text.append(buf, size_t(n));
-        }
-        return true;
-    }
-    int finish() {
-        char buf[4096];
-        ssize_t n;
-        while ((n = read(out, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-            if (n > 0)
-                text.append(buf, size_t(n));
-        int status = 0;
-        waitpid(pid, &status, 0);
-        pid = -1;
-        return status;
-    }
-};
-
 } // namespace
 
 TEST(CliPreview, OneOverallProgressAndAPreviewAfterEveryStep) {
     const fs::path dir = fs::temp_directory_path() / "mb-cli-preview";
-    const std::string project = writeBallProject(dir);
+    const std::string project = mbtest::writeBallProject(dir);
     const std::string out = (dir / "take.mp4").string(), preview = (dir / "preview.png").string();
     const mbtest::CliResult r =
         mbtest::runCli("render " + project + " -o " + out + " --frames 4 --steps 4 --threads 2 --progress " +
@@ -219,7 +125,7 @@ TEST(CliPreview, OneOverallProgressAndAPreviewAfterEveryStep) {
 
 TEST(CliPreview, AFailedRenderNeverReports100) {
     const fs::path dir = fs::temp_directory_path() / "mb-cli-preview-fail";
-    const std::string project = writeBallProject(dir);
+    const std::string project = mbtest::writeBallProject(dir);
     // The encoder cannot create its file: the take fails after denoising and decoding.
     const std::string out = (dir / "missing-folder" / "take.mp4").string();
     const mbtest::CliResult r =
@@ -236,10 +142,10 @@ TEST(CliPreview, AFailedRenderNeverReports100) {
 
 TEST(CliPreview, ACancelledRenderStopsShortOf100) {
     const fs::path dir = fs::temp_directory_path() / "mb-cli-preview-cancel";
-    const std::string project = writeBallProject(dir);
+    const std::string project = mbtest::writeBallProject(dir);
     const std::string out = (dir / "take.mp4").string(), preview = (dir / "preview.png").string();
-    Child child({"render", project, "-o", out, "--frames", "4", "--steps", "300", "--threads", "2",
-                 "--progress", "--preview-file", preview});
+    mbtest::CliChild child({"render", project, "-o", out, "--frames", "4", "--steps", "300", "--threads", "2",
+                            "--progress", "--preview-file", preview});
     ASSERT_GT(child.pid, 0);
     ASSERT_TRUE(child.waitFor("preview: 2 ", std::chrono::seconds(120))) << child.text;
     ASSERT_EQ(kill(child.pid, SIGTERM), 0);
@@ -259,7 +165,7 @@ TEST(CliPreview, ACancelledRenderStopsShortOf100) {
 
 TEST(CliPreview, AModelWithoutALatentMapSaysSoOnce) {
     const fs::path dir = fs::temp_directory_path() / "mb-cli-preview-nomap";
-    const std::string project = writeBallProject(dir);
+    const std::string project = mbtest::writeBallProject(dir);
     const std::string out = (dir / "take.mp4").string(), preview = (dir / "preview.png").string();
     // The tiny random reference model has a VAE of its own with no vae/latent_rgb.json and no published map.
     const mbtest::CliResult r = mbtest::runCli("render " + project + " -o " + out + " --model " + kTiny +
