@@ -98,10 +98,12 @@ struct CheckpointFunction : public torch::autograd::Function<CheckpointFunction>
 } // namespace
 
 // GCC 14 inlines LibTorch 2.x's Function::apply (a std::vector<bool>::reserve inside it) into this function
-// and then reports a -Warray-bounds false positive on libstdc++'s bit-vector copy; the code is LibTorch's.
+// and then reports -Warray-bounds / -Wstringop-overflow false positives on libstdc++'s bit-vector copy; the
+// code is LibTorch's.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 14
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
 #endif
 torch::Tensor checkpointed(CheckpointBody body, const std::vector<torch::Tensor>& inputs,
                            const std::vector<torch::Tensor>& parameters) {
