@@ -26,6 +26,7 @@ jobs=${JOBS:-$(nproc)}
 packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6-dev libgl-dev
+    qt6-translations-l10n
     libqcustomplot-dev
     libtorch-dev libopenblas0-pthread
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
@@ -91,4 +92,12 @@ else
     echo "== testing"
     # The ML tests set their own thread counts; run tests one at a time so timings and memory stay sane.
     ctest --test-dir "$build" --output-on-failure --no-tests=error -j 1
+    # A render node or a GPU machine builds only core with LibTorch (-DMB_CORE_ONLY=ON): prove that this
+    # configuration still configures and builds without Qt, OpenCV and FFmpeg in its targets, and that its
+    # command-line program runs.
+    echo "== core-only build ($build-core-only)"
+    cmake -S "$root" -B "$build-core-only" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMB_CORE_ONLY=ON
+    cmake --build "$build-core-only" -j "$jobs" --target motionbooth-core ml_test_core_program arch_test_include_rules
+    ctest --test-dir "$build-core-only" --output-on-failure --no-tests=error -j 1 \
+        -R '^(ml_test_core_program|arch_test_include_rules)$'
 fi

@@ -13,7 +13,8 @@
 #      diffusers' UNet3DConditionModel on the same GPU (peer-bench/bench_unet_cuda.py), with the ratio;
 #   6. times a 50-step take of the Zeroscope architecture with random weights (noise-like frames: the timing
 #      and the peak memory are what counts), ours end to end (text encoder, 50 UNet CFG steps, VAE decode) and
-#      the peer's 50-step UNet + scheduler loop;
+#      the peer's 50-step UNet + scheduler loop; and a 50-step subject fine-tune (bench-train: LoRA rank 4,
+#      gradient checkpointing, 5 photos + a 24-frame clip, bf16/fp16 autocast) with its peak memory;
 #   7. writes OUT_DIR/summary.txt and summary.json (and every step's log and JSON) and exits 0 when every check
 #      passed, 1 when one failed, 3 without a CUDA device.
 #
@@ -208,6 +209,14 @@ run take-native 200 "$CORE" generate --random-model "$ZS" --prompt "a corgi runn
     --frames 24 --size 576x320 --steps 50 --guidance 9 --seed 1 --device cuda --dtype fp16 \
     -o "$OUT/take-native.safetensors"
 
+# ------------------------------------------------------------------------------ 6b. a 50-step subject fine-tune
+# The Zeroscope UNet config with random weights at 576x320: 5 photos + one 24-frame clip per step, LoRA rank 4
+# with gradient checkpointing (what `train` picks for this config on a 16 GiB card), autocast as `auto` picks it
+# (bf16 on compute capability >= 8.0, else fp16 with loss scaling); one warm-up step, then 50 timed.
+run finetune-native 180 "$CORE" bench-train --config "$ZS/unet.config.json" --size 576x320 --frames 24 \
+    --images 5 --lora 4 --checkpointing --device cuda --dtype auto --steps 50 --warmup 1 \
+    --json "$OUT/finetune-native.json"
+
 # ----------------------------------------------------------------------------------------- 7. summary
 "$PY" - "$OUT" >"$OUT/ratio.txt" <<'EOF' 2>/dev/null || true
 import json, os, sys
@@ -218,6 +227,7 @@ def load(name):
 native = load("bench-native-sdpa.json")
 explicit = load("bench-native-explicit.json")
 take = load("take-native.safetensors.json")
+finetune = load("finetune-native.json")
 peer = None
 p = os.path.join(out, "bench-peer.jsonl")
 if os.path.exists(p):
@@ -236,6 +246,9 @@ if native and peer:
 if take:
     r["take_50_steps_s"] = take["seconds"]; r["take_peak_gib"] = take["peak_alloc_gib"]
     r["take_latents_finite"] = take["latents_finite"]
+if finetune:
+    r["finetune_50_steps_s"] = finetune["steps_total_s"]; r["finetune_step_s"] = finetune["step_median_s"]
+    r["finetune_peak_gib"] = finetune["peak_alloc_gib"]; r["finetune_dtype"] = finetune["dtype"]
 json.dump(r, open(os.path.join(out, "ratio.json"), "w"), indent=2)
 print("figures (fp16, 576x320x24, CFG batch 2, Zeroscope config with random weights):")
 for k, v in r.items():

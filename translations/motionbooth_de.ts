@@ -51,6 +51,41 @@ Die umgewandelte Kopie kommt nach %1; der ursprüngliche Ordner bleibt unveränd
     </message>
 </context>
 <context>
+    <name>mb::ui::CoreMessages</name>
+    <message>
+        <source>%1: not a readable image (corrupt, truncated, or not JPEG/PNG/WebP/BMP/TIFF)</source>
+        <translation>%1: kein lesbares Bild (beschädigt, abgeschnitten oder kein JPEG/PNG/WebP/BMP/TIFF)</translation>
+    </message>
+    <message>
+        <source>%1: the mask is empty (no subject pixels)</source>
+        <translation>%1: die Maske ist leer (keine Motivpixel)</translation>
+    </message>
+    <message>
+        <source>%1: is a folder, not an image</source>
+        <translation>%1: ist ein Ordner, kein Bild</translation>
+    </message>
+    <message>
+        <source>%1: the file is empty</source>
+        <translation>%1: die Datei ist leer</translation>
+    </message>
+    <message>
+        <source>%1: file not found</source>
+        <translation>%1: Datei nicht gefunden</translation>
+    </message>
+    <message>
+        <source>{%1}: %2 has no mask yet; the whole photo is shown</source>
+        <translation>{%1}: %2 hat noch keine Maske; das ganze Foto wird gezeigt</translation>
+    </message>
+    <message>
+        <source>%1: not a readable image: %2</source>
+        <translation>%1: kein lesbares Bild: %2</translation>
+    </message>
+    <message>
+        <source>{%1} has no photos yet: add some in the Subjects dock</source>
+        <translation>{%1} hat noch keine Fotos: fügen Sie im Dock „Motive“ welche hinzu</translation>
+    </message>
+</context>
+<context>
     <name>mb::ui::CurvesPanel</name>
     <message>
         <source>Curves</source>
@@ -662,11 +697,19 @@ Die umgewandelte Kopie kommt nach %1; der ursprüngliche Ordner bleibt unveränd
     </message>
     <message>
         <source>Set identifier of %1</source>
-        <translation>Kennung von %1 setzen</translation>
+        <translation>Bezeichner von %1 setzen</translation>
     </message>
     <message>
         <source>Fine-tuned checkpoint set: later renders use %1</source>
         <translation>Feingetunter Checkpoint gesetzt: Spätere Renderings verwenden %1</translation>
+    </message>
+    <message>
+        <source>{%1} was learned as “%2” (its identifier “%3” is taken by another subject or not one token of the vocabulary)</source>
+        <translation>{%1} wurde als „%2“ gelernt (sein Bezeichner „%3“ gehört schon einem anderen Motiv oder ist kein einzelnes Token des Vokabulars)</translation>
+    </message>
+    <message>
+        <source>Identifiers changed</source>
+        <translation>Bezeichner geändert</translation>
     </message>
 </context>
 <context>
@@ -1336,6 +1379,45 @@ Wiederherstellen?</translation>
         <source>Cannot render takes</source>
         <translation>Takes können nicht gerendert werden</translation>
     </message>
+    <message>
+        <source>Set &amp;Background Photo…</source>
+        <translation>&amp;Hintergrundfoto festlegen…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Background Photo</source>
+        <translation>Hintergrundfoto &amp;entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) of this project are missing</source>
+        <translation>
+            <numerusform>%n Datei dieses Projekts fehlt</numerusform>
+            <numerusform>%n Dateien dieses Projekts fehlen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{%1}: %2 → %3</source>
+        <translation>{%1}: %2 → %3</translation>
+    </message>
+    <message>
+        <source>Subjects share an identifier</source>
+        <translation>Motive teilen sich einen Bezeichner</translation>
+    </message>
+    <message>
+        <source>Each learned subject needs its own identifier, or fine-tuning learns them as one. Change these?
+
+%1</source>
+        <translation>Jedes gelernte Motiv braucht einen eigenen Bezeichner, sonst lernt das Feintuning sie als eines. Diese ändern?
+
+%1</translation>
+    </message>
+    <message>
+        <source>Set identifier of %1</source>
+        <translation>Bezeichner von %1 setzen</translation>
+    </message>
+    <message>
+        <source>A take of the previous project finished after it was closed: %1</source>
+        <translation>Ein Take des vorigen Projekts wurde nach dem Schließen fertig: %1</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::MaskEditor</name>
@@ -1458,6 +1540,98 @@ Wiederherstellen?</translation>
     <message>
         <source>Untitled</source>
         <translation>Unbenannt</translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::RelinkDialog</name>
+    <message>
+        <source>photo of {%1}</source>
+        <translation>Foto von {%1}</translation>
+    </message>
+    <message>
+        <source>mask of {%1}</source>
+        <translation>Maske von {%1}</translation>
+    </message>
+    <message>
+        <source>background photo</source>
+        <translation>Hintergrundfoto</translation>
+    </message>
+    <message>
+        <source>take</source>
+        <translation>Take</translation>
+    </message>
+    <message>
+        <source>take sidecar</source>
+        <translation>Begleitdatei des Takes</translation>
+    </message>
+    <message>
+        <source>Missing Files</source>
+        <translation>Fehlende Dateien</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Used as</source>
+        <translation>Verwendet als</translation>
+    </message>
+    <message>
+        <source>Found at</source>
+        <translation>Gefunden in</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>Search Folder…</source>
+        <translation>Ordner durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Pick the folder the files are in now; its subfolders are searched too</source>
+        <translation>Den Ordner wählen, in dem die Dateien jetzt liegen; seine Unterordner werden mit durchsucht</translation>
+    </message>
+    <message>
+        <source>Relink</source>
+        <translation>Neu verknüpfen</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>Ignorieren</translation>
+    </message>
+    <message>
+        <source>Folder with the Missing Files</source>
+        <translation>Ordner mit den fehlenden Dateien</translation>
+    </message>
+    <message numerus="yes">
+        <source>Relink %n file(s)</source>
+        <translation>
+            <numerusform>%n Datei neu verknüpfen</numerusform>
+            <numerusform>%n Dateien neu verknüpfen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) this project uses are not where it expects them.</source>
+        <translation>
+            <numerusform>%n Datei, die dieses Projekt verwendet, liegt nicht dort, wo es sie erwartet.</numerusform>
+            <numerusform>%n Dateien, die dieses Projekt verwendet, liegen nicht dort, wo es sie erwartet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pick the folder they are in now: they are found by name.</source>
+        <translation>Wählen Sie den Ordner, in dem sie jetzt liegen: sie werden am Namen erkannt.</translation>
+    </message>
+    <message>
+        <source>Found %1 of them; search another folder for the rest, or relink.</source>
+        <translation>%1 davon gefunden; durchsuchen Sie einen weiteren Ordner nach dem Rest, oder verknüpfen Sie neu.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Relink %n File(s)</source>
+        <translation>
+            <numerusform>%n Datei neu verknüpfen</numerusform>
+            <numerusform>%n Dateien neu verknüpfen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1773,10 +1947,6 @@ Wiederherstellen?</translation>
         <translation>Gewählte Boxspur</translation>
     </message>
     <message>
-        <source>Pinned to the scene (moves with the camera)</source>
-        <translation>An die Szene geheftet (bewegt sich mit der Kamera)</translation>
-    </message>
-    <message>
         <source>Change length</source>
         <translation>Länge ändern</translation>
     </message>
@@ -1852,6 +2022,66 @@ Wiederherstellen?</translation>
         <source>Change sampler</source>
         <translation>Sampler ändern</translation>
     </message>
+    <message>
+        <source>Background photo</source>
+        <translation>Hintergrundfoto</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Wählen…</translation>
+    </message>
+    <message>
+        <source>Choose the photo the camera pans across</source>
+        <translation>Das Foto wählen, über das die Kamera schwenkt</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Use the neutral backdrop instead of a photo</source>
+        <translation>Statt eines Fotos den neutralen Hintergrund verwenden</translation>
+    </message>
+    <message>
+        <source>Set background photo</source>
+        <translation>Hintergrundfoto festlegen</translation>
+    </message>
+    <message>
+        <source>Background Photo</source>
+        <translation>Hintergrundfoto</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Cannot use this photo</source>
+        <translation>Dieses Foto ist nicht verwendbar</translation>
+    </message>
+    <message>
+        <source>Remove background photo</source>
+        <translation>Hintergrundfoto entfernen</translation>
+    </message>
+    <message>
+        <source>None: a neutral backdrop</source>
+        <translation>Keins: ein neutraler Hintergrund</translation>
+    </message>
+    <message>
+        <source>%1 (cannot be read)</source>
+        <translation>%1 (nicht lesbar)</translation>
+    </message>
+    <message>
+        <source>Pinned to the scene</source>
+        <translation>An die Szene geheftet</translation>
+    </message>
+    <message>
+        <source>The box moves with the camera, like something standing in the scene</source>
+        <translation>Die Box bewegt sich mit der Kamera, wie etwas, das in der Szene steht</translation>
+    </message>
+    <message>
+        <source>The box then moves with the camera.</source>
+        <translation>Die Box bewegt sich dann mit der Kamera.</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::StageView</name>
@@ -1911,10 +2141,6 @@ Wiederherstellen?</translation>
         <translation>Der Prompt nennt das Motiv {id}</translation>
     </message>
     <message>
-        <source>Rare single-token word that names the learned subject (sks first)</source>
-        <translation>Seltenes Ein-Token-Wort, das das gelernte Motiv benennt (zuerst sks)</translation>
-    </message>
-    <message>
         <source>Learn from the photos</source>
         <translation>Aus den Fotos lernen</translation>
     </message>
@@ -1945,10 +2171,6 @@ Wiederherstellen?</translation>
     <message>
         <source>Auto-Mask</source>
         <translation>Auto-Maske</translation>
-    </message>
-    <message>
-        <source>Find the subject in every photo (GrabCut, runs in the background)</source>
-        <translation>Das Motiv in jedem Foto finden (GrabCut, läuft im Hintergrund)</translation>
     </message>
     <message>
         <source>Brush: paint what belongs to the subject</source>
@@ -2099,6 +2321,91 @@ Maske: %1</translation>
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
+    <message>
+        <source>Rare single-token word that names the learned subject. Each subject has its own (sks, ohwx, phol, hta are given in turn); fine-tuning learns the subject under it.</source>
+        <translation>Seltenes Wort aus einem einzigen Token, das das gelernte Motiv benennt. Jedes Motiv hat sein eigenes (sks, ohwx, phol, hta werden der Reihe nach vergeben); das Feintuning lernt das Motiv darunter.</translation>
+    </message>
+    <message>
+        <source>Find the subject in the photos that have no mask yet (GrabCut, runs in the background); asks before replacing masks</source>
+        <translation>Das Motiv in den Fotos ohne Maske finden (GrabCut, läuft im Hintergrund); fragt, bevor es Masken ersetzt</translation>
+    </message>
+    <message>
+        <source>Every prepared identifier is taken: type a rare word that is one CLIP token for this subject (Identifier).</source>
+        <translation>Alle vorbereiteten Bezeichner sind vergeben: geben Sie für dieses Motiv ein seltenes Wort ein, das ein einzelnes CLIP-Token ist (Bezeichner).</translation>
+    </message>
+    <message>
+        <source>The identifier %1 is used by {%2}: each subject needs its own, or fine-tuning learns them as one.</source>
+        <translation>Der Bezeichner %1 gehört {%2}: jedes Motiv braucht einen eigenen, sonst lernt das Feintuning sie als eines.</translation>
+    </message>
+    <message>
+        <source>%1 is not a single token of CLIP&apos;s vocabulary, so fine-tuning cannot learn the subject under it. Rare single tokens: %2.</source>
+        <translation>%1 ist kein einzelnes Token des CLIP-Vokabulars, daher kann das Feintuning das Motiv nicht darunter lernen. Seltene einzelne Tokens: %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n photo(s)…</source>
+        <translation>
+            <numerusform>%n Foto wird geprüft…</numerusform>
+            <numerusform>%n Fotos werden geprüft…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not added (cannot be read): %1</source>
+        <translation>Nicht hinzugefügt (nicht lesbar): %1</translation>
+    </message>
+    <message>
+        <source>Photos not added</source>
+        <translation>Fotos nicht hinzugefügt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be read as an image and were not added:</source>
+        <translation>
+            <numerusform>%n Datei ließ sich nicht als Bild lesen und wurde nicht hinzugefügt:</numerusform>
+            <numerusform>%n Dateien ließen sich nicht als Bild lesen und wurden nicht hinzugefügt:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n photo(s)</source>
+        <translation>
+            <numerusform>%n Foto hinzugefügt</numerusform>
+            <numerusform>%n Fotos hinzugefügt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) of this subject have a mask already.</source>
+        <translation>
+            <numerusform>%n Foto dieses Motivs hat schon eine Maske.</numerusform>
+            <numerusform>%n Fotos dieses Motivs haben schon eine Maske.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Mask only the %n photo(s) without one, or replace every mask (painted and refined ones too; Undo brings them back)?</source>
+        <translation>
+            <numerusform>Nur das %n Foto ohne Maske maskieren, oder jede Maske ersetzen (auch gemalte und verfeinerte; Rückgängig holt sie zurück)?</numerusform>
+            <numerusform>Nur die %n Fotos ohne Maske maskieren, oder jede Maske ersetzen (auch gemalte und verfeinerte; Rückgängig holt sie zurück)?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Mask %n Unmasked</source>
+        <translation>
+            <numerusform>%n ohne Maske maskieren</numerusform>
+            <numerusform>%n ohne Maske maskieren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n photo(s) of this subject have a mask already.</source>
+        <translation>
+            <numerusform>Das %n Foto dieses Motivs hat schon eine Maske.</numerusform>
+            <numerusform>Alle %n Fotos dieses Motivs haben schon eine Maske.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace every mask, painted and refined ones too? Undo brings them back.</source>
+        <translation>Jede Maske ersetzen, auch gemalte und verfeinerte? Rückgängig holt sie zurück.</translation>
+    </message>
+    <message>
+        <source>Re-mask All</source>
+        <translation>Alle neu maskieren</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::TakesPanel</name>
@@ -2131,6 +2438,74 @@ Maske: %1</translation>
 %2</source>
         <translation>Seed %1
 %2</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Remove the take from the project (Undo brings it back; the video file stays)</source>
+        <translation>Den Take aus dem Projekt entfernen (Rückgängig holt ihn zurück; die Videodatei bleibt)</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Save the take as MP4, animated GIF or PNG sequence</source>
+        <translation>Den Take als MP4, animiertes GIF oder PNG-Folge speichern</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>Im Ordner zeigen</translation>
+    </message>
+    <message>
+        <source>Open the take&apos;s folder in the file manager</source>
+        <translation>Den Ordner des Takes im Dateimanager öffnen</translation>
+    </message>
+    <message>
+        <source>Delete Take</source>
+        <translation>Take löschen</translation>
+    </message>
+    <message>
+        <source>Export Take…</source>
+        <translation>Take exportieren…</translation>
+    </message>
+    <message>
+        <source>Delete take (seed %1)</source>
+        <translation>Take löschen (Seed %1)</translation>
+    </message>
+    <message>
+        <source>No take is selected</source>
+        <translation>Kein Take ausgewählt</translation>
+    </message>
+    <message>
+        <source>%1: cannot create its folder</source>
+        <translation>%1: sein Ordner kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>%1: cannot copy %2 there (%3)</source>
+        <translation>%1: %2 kann nicht dorthin kopiert werden (%3)</translation>
+    </message>
+    <message>
+        <source>%1: the take has no frames</source>
+        <translation>%1: der Take hat keine Bilder</translation>
+    </message>
+    <message>
+        <source>%1: choose a name ending in .mp4, .gif or .png</source>
+        <translation>%1: wählen Sie einen Namen mit .mp4, .gif oder .png am Ende</translation>
+    </message>
+    <message>
+        <source>Export Take</source>
+        <translation>Take exportieren</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4);;Animated GIF (*.gif);;PNG sequence (*.png)</source>
+        <translation>MP4-Video (*.mp4);;Animiertes GIF (*.gif);;PNG-Folge (*.png)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
     </message>
 </context>
 <context>

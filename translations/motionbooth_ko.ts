@@ -51,6 +51,41 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     </message>
 </context>
 <context>
+    <name>mb::ui::CoreMessages</name>
+    <message>
+        <source>%1: not a readable image (corrupt, truncated, or not JPEG/PNG/WebP/BMP/TIFF)</source>
+        <translation>%1: 읽을 수 있는 이미지가 아닙니다 (손상되었거나 잘렸거나 JPEG/PNG/WebP/BMP/TIFF가 아님)</translation>
+    </message>
+    <message>
+        <source>%1: the mask is empty (no subject pixels)</source>
+        <translation>%1: 마스크가 비어 있습니다 (피사체 픽셀 없음)</translation>
+    </message>
+    <message>
+        <source>%1: is a folder, not an image</source>
+        <translation>%1: 이미지가 아니라 폴더입니다</translation>
+    </message>
+    <message>
+        <source>%1: the file is empty</source>
+        <translation>%1: 파일이 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>%1: file not found</source>
+        <translation>%1: 파일을 찾을 수 없습니다</translation>
+    </message>
+    <message>
+        <source>{%1}: %2 has no mask yet; the whole photo is shown</source>
+        <translation>{%1}: %2에 아직 마스크가 없어 사진 전체가 표시됩니다</translation>
+    </message>
+    <message>
+        <source>%1: not a readable image: %2</source>
+        <translation>%1: 읽을 수 있는 이미지가 아닙니다: %2</translation>
+    </message>
+    <message>
+        <source>{%1} has no photos yet: add some in the Subjects dock</source>
+        <translation>{%1}에 아직 사진이 없습니다: 피사체 도크에서 추가하세요</translation>
+    </message>
+</context>
+<context>
     <name>mb::ui::CurvesPanel</name>
     <message>
         <source>Curves</source>
@@ -658,6 +693,14 @@ The converted copy goes to %1; the original folder stays as it is. The conversio
     <message>
         <source>Fine-tuned checkpoint set: later renders use %1</source>
         <translation>미세 조정 체크포인트 설정: 이후 렌더는 %1을(를) 사용합니다</translation>
+    </message>
+    <message>
+        <source>{%1} was learned as “%2” (its identifier “%3” is taken by another subject or not one token of the vocabulary)</source>
+        <translation>{%1}은(는) “%2”(으)로 학습되었습니다 (식별자 “%3”은(는) 다른 피사체가 쓰고 있거나 어휘의 단일 토큰이 아닙니다)</translation>
+    </message>
+    <message>
+        <source>Identifiers changed</source>
+        <translation>식별자가 바뀜</translation>
     </message>
 </context>
 <context>
@@ -1327,6 +1370,44 @@ Recover it?</source>
         <source>Cannot render takes</source>
         <translation>테이크를 렌더링할 수 없습니다</translation>
     </message>
+    <message>
+        <source>Set &amp;Background Photo…</source>
+        <translation>배경 사진 설정(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Background Photo</source>
+        <translation>배경 사진 제거(&amp;R)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) of this project are missing</source>
+        <translation>
+            <numerusform>이 프로젝트의 파일 %n개가 없습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{%1}: %2 → %3</source>
+        <translation>{%1}: %2 → %3</translation>
+    </message>
+    <message>
+        <source>Subjects share an identifier</source>
+        <translation>피사체들이 식별자를 함께 씁니다</translation>
+    </message>
+    <message>
+        <source>Each learned subject needs its own identifier, or fine-tuning learns them as one. Change these?
+
+%1</source>
+        <translation>학습할 피사체마다 고유한 식별자가 필요합니다. 그렇지 않으면 미세 조정이 하나로 학습합니다. 다음과 같이 바꿀까요?
+
+%1</translation>
+    </message>
+    <message>
+        <source>Set identifier of %1</source>
+        <translation>%1의 식별자 설정</translation>
+    </message>
+    <message>
+        <source>A take of the previous project finished after it was closed: %1</source>
+        <translation>이전 프로젝트의 테이크가 프로젝트를 닫은 뒤에 끝났습니다: %1</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::MaskEditor</name>
@@ -1449,6 +1530,95 @@ Recover it?</source>
     <message>
         <source>Untitled</source>
         <translation>제목 없음</translation>
+    </message>
+</context>
+<context>
+    <name>mb::ui::RelinkDialog</name>
+    <message>
+        <source>photo of {%1}</source>
+        <translation>{%1}의 사진</translation>
+    </message>
+    <message>
+        <source>mask of {%1}</source>
+        <translation>{%1}의 마스크</translation>
+    </message>
+    <message>
+        <source>background photo</source>
+        <translation>배경 사진</translation>
+    </message>
+    <message>
+        <source>take</source>
+        <translation>테이크</translation>
+    </message>
+    <message>
+        <source>take sidecar</source>
+        <translation>테이크 사이드카</translation>
+    </message>
+    <message>
+        <source>Missing Files</source>
+        <translation>없는 파일</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>Used as</source>
+        <translation>용도</translation>
+    </message>
+    <message>
+        <source>Found at</source>
+        <translation>찾은 위치</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Search Folder…</source>
+        <translation>폴더 검색…</translation>
+    </message>
+    <message>
+        <source>Pick the folder the files are in now; its subfolders are searched too</source>
+        <translation>파일이 지금 있는 폴더를 고르세요. 하위 폴더도 검색합니다</translation>
+    </message>
+    <message>
+        <source>Relink</source>
+        <translation>다시 연결</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>무시</translation>
+    </message>
+    <message>
+        <source>Folder with the Missing Files</source>
+        <translation>없는 파일이 있는 폴더</translation>
+    </message>
+    <message numerus="yes">
+        <source>Relink %n file(s)</source>
+        <translation>
+            <numerusform>파일 %n개 다시 연결</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) this project uses are not where it expects them.</source>
+        <translation>
+            <numerusform>이 프로젝트가 쓰는 파일 %n개가 예상한 위치에 없습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pick the folder they are in now: they are found by name.</source>
+        <translation>파일이 지금 있는 폴더를 고르세요. 이름으로 찾습니다.</translation>
+    </message>
+    <message>
+        <source>Found %1 of them; search another folder for the rest, or relink.</source>
+        <translation>그중 %1개를 찾았습니다. 나머지는 다른 폴더에서 찾거나 다시 연결하세요.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Relink %n File(s)</source>
+        <translation>
+            <numerusform>파일 %n개 다시 연결</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1764,10 +1934,6 @@ Recover it?</source>
         <translation>선택한 박스 트랙</translation>
     </message>
     <message>
-        <source>Pinned to the scene (moves with the camera)</source>
-        <translation>장면에 고정 (카메라와 함께 이동)</translation>
-    </message>
-    <message>
         <source>Change length</source>
         <translation>길이 변경</translation>
     </message>
@@ -1843,6 +2009,66 @@ Recover it?</source>
         <source>Change sampler</source>
         <translation>샘플러 변경</translation>
     </message>
+    <message>
+        <source>Background photo</source>
+        <translation>배경 사진</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>선택…</translation>
+    </message>
+    <message>
+        <source>Choose the photo the camera pans across</source>
+        <translation>카메라가 가로질러 이동할 사진을 고릅니다</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>Use the neutral backdrop instead of a photo</source>
+        <translation>사진 대신 중립 배경을 씁니다</translation>
+    </message>
+    <message>
+        <source>Set background photo</source>
+        <translation>배경 사진 설정</translation>
+    </message>
+    <message>
+        <source>Background Photo</source>
+        <translation>배경 사진</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</source>
+        <translation>이미지 (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Cannot use this photo</source>
+        <translation>이 사진을 쓸 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Remove background photo</source>
+        <translation>배경 사진 제거</translation>
+    </message>
+    <message>
+        <source>None: a neutral backdrop</source>
+        <translation>없음: 중립 배경</translation>
+    </message>
+    <message>
+        <source>%1 (cannot be read)</source>
+        <translation>%1 (읽을 수 없음)</translation>
+    </message>
+    <message>
+        <source>Pinned to the scene</source>
+        <translation>장면에 고정</translation>
+    </message>
+    <message>
+        <source>The box moves with the camera, like something standing in the scene</source>
+        <translation>상자가 장면 속에 있는 것처럼 카메라와 함께 움직입니다</translation>
+    </message>
+    <message>
+        <source>The box then moves with the camera.</source>
+        <translation>그러면 상자가 카메라와 함께 움직입니다.</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::StageView</name>
@@ -1902,10 +2128,6 @@ Recover it?</source>
         <translation>프롬프트에서는 피사체를 {id}로 부릅니다</translation>
     </message>
     <message>
-        <source>Rare single-token word that names the learned subject (sks first)</source>
-        <translation>학습된 피사체를 가리키는 드문 단일 토큰 단어 (처음은 sks)</translation>
-    </message>
-    <message>
         <source>Learn from the photos</source>
         <translation>사진으로 학습</translation>
     </message>
@@ -1936,10 +2158,6 @@ Recover it?</source>
     <message>
         <source>Auto-Mask</source>
         <translation>자동 마스크</translation>
-    </message>
-    <message>
-        <source>Find the subject in every photo (GrabCut, runs in the background)</source>
-        <translation>모든 사진에서 피사체 찾기 (GrabCut, 백그라운드에서 실행)</translation>
     </message>
     <message>
         <source>Brush: paint what belongs to the subject</source>
@@ -2087,6 +2305,84 @@ Mask: %1</source>
         <source>Loading %1…</source>
         <translation>%1 불러오는 중…</translation>
     </message>
+    <message>
+        <source>Rare single-token word that names the learned subject. Each subject has its own (sks, ohwx, phol, hta are given in turn); fine-tuning learns the subject under it.</source>
+        <translation>학습한 피사체를 가리키는 드문 단일 토큰 단어. 피사체마다 고유합니다 (sks, ohwx, phol, hta를 차례로 줍니다). 미세 조정은 이 단어로 피사체를 학습합니다.</translation>
+    </message>
+    <message>
+        <source>Find the subject in the photos that have no mask yet (GrabCut, runs in the background); asks before replacing masks</source>
+        <translation>마스크가 없는 사진에서 피사체를 찾습니다 (GrabCut, 백그라운드 실행). 마스크를 바꾸기 전에 묻습니다</translation>
+    </message>
+    <message>
+        <source>Every prepared identifier is taken: type a rare word that is one CLIP token for this subject (Identifier).</source>
+        <translation>준비된 식별자를 모두 쓰고 있습니다. 이 피사체에 CLIP 단일 토큰인 드문 단어를 입력하세요 (식별자).</translation>
+    </message>
+    <message>
+        <source>The identifier %1 is used by {%2}: each subject needs its own, or fine-tuning learns them as one.</source>
+        <translation>식별자 %1은(는) {%2}이(가) 쓰고 있습니다. 피사체마다 고유해야 하며, 그렇지 않으면 미세 조정이 하나로 학습합니다.</translation>
+    </message>
+    <message>
+        <source>%1 is not a single token of CLIP&apos;s vocabulary, so fine-tuning cannot learn the subject under it. Rare single tokens: %2.</source>
+        <translation>%1은(는) CLIP 어휘의 단일 토큰이 아니어서 미세 조정이 이 단어로 피사체를 학습할 수 없습니다. 드문 단일 토큰: %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n photo(s)…</source>
+        <translation>
+            <numerusform>사진 %n장 확인 중…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not added (cannot be read): %1</source>
+        <translation>추가하지 않음 (읽을 수 없음): %1</translation>
+    </message>
+    <message>
+        <source>Photos not added</source>
+        <translation>사진을 추가하지 않음</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be read as an image and were not added:</source>
+        <translation>
+            <numerusform>파일 %n개를 이미지로 읽을 수 없어 추가하지 않았습니다:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n photo(s)</source>
+        <translation>
+            <numerusform>사진 %n장 추가함</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) of this subject have a mask already.</source>
+        <translation>
+            <numerusform>이 피사체의 사진 %n장에 이미 마스크가 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Mask only the %n photo(s) without one, or replace every mask (painted and refined ones too; Undo brings them back)?</source>
+        <translation>
+            <numerusform>마스크가 없는 사진 %n장만 마스크할까요, 아니면 모든 마스크를 바꿀까요 (그린 것과 다듬은 것도 포함, 실행 취소로 되돌릴 수 있음)?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Mask %n Unmasked</source>
+        <translation>
+            <numerusform>마스크 없는 %n장 마스크</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n photo(s) of this subject have a mask already.</source>
+        <translation>
+            <numerusform>이 피사체의 사진 %n장 모두에 이미 마스크가 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace every mask, painted and refined ones too? Undo brings them back.</source>
+        <translation>그린 것과 다듬은 것을 포함해 모든 마스크를 바꿀까요? 실행 취소로 되돌릴 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Re-mask All</source>
+        <translation>모두 다시 마스크</translation>
+    </message>
 </context>
 <context>
     <name>mb::ui::TakesPanel</name>
@@ -2119,6 +2415,74 @@ Mask: %1</source>
 %2</source>
         <translation>시드 %1
 %2</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Remove the take from the project (Undo brings it back; the video file stays)</source>
+        <translation>프로젝트에서 테이크를 제거합니다 (실행 취소로 되돌릴 수 있으며, 동영상 파일은 남습니다)</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <source>Save the take as MP4, animated GIF or PNG sequence</source>
+        <translation>테이크를 MP4, 애니메이션 GIF 또는 PNG 시퀀스로 저장합니다</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>폴더에서 보기</translation>
+    </message>
+    <message>
+        <source>Open the take&apos;s folder in the file manager</source>
+        <translation>파일 관리자에서 테이크의 폴더를 엽니다</translation>
+    </message>
+    <message>
+        <source>Delete Take</source>
+        <translation>테이크 삭제</translation>
+    </message>
+    <message>
+        <source>Export Take…</source>
+        <translation>테이크 내보내기…</translation>
+    </message>
+    <message>
+        <source>Delete take (seed %1)</source>
+        <translation>테이크 삭제 (시드 %1)</translation>
+    </message>
+    <message>
+        <source>No take is selected</source>
+        <translation>선택한 테이크가 없습니다</translation>
+    </message>
+    <message>
+        <source>%1: cannot create its folder</source>
+        <translation>%1: 폴더를 만들 수 없습니다</translation>
+    </message>
+    <message>
+        <source>%1: cannot copy %2 there (%3)</source>
+        <translation>%1: %2을(를) 그곳에 복사할 수 없습니다 (%3)</translation>
+    </message>
+    <message>
+        <source>%1: the take has no frames</source>
+        <translation>%1: 테이크에 프레임이 없습니다</translation>
+    </message>
+    <message>
+        <source>%1: choose a name ending in .mp4, .gif or .png</source>
+        <translation>%1: .mp4, .gif 또는 .png로 끝나는 이름을 고르세요</translation>
+    </message>
+    <message>
+        <source>Export Take</source>
+        <translation>테이크 내보내기</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4);;Animated GIF (*.gif);;PNG sequence (*.png)</source>
+        <translation>MP4 동영상 (*.mp4);;애니메이션 GIF (*.gif);;PNG 시퀀스 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>내보내기 실패</translation>
     </message>
 </context>
 <context>

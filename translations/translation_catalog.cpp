@@ -2,6 +2,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLibraryInfo>
+#include <QTranslator>
 
 namespace mb::i18n {
 
@@ -18,6 +20,17 @@ QString catalogueFor(const QLocale& locale) {
     const QString lang = QLocale::languageToCode(locale.language());
     const QString path = QStringLiteral(":/i18n/motionbooth_%1.qm").arg(lang);
     return QFileInfo::exists(path) ? path : QString();
+}
+
+QString qtCatalogueFolder() {
+    return QLibraryInfo::path(QLibraryInfo::TranslationsPath);
+}
+
+bool loadQtCatalogue(QTranslator& translator, const QLocale& locale) {
+    // English needs none; "qtbase" is the catalogue of the modules the editor uses (Core, Gui, Widgets).
+    if (locale.language() == QLocale::English || locale.language() == QLocale::C)
+        return false;
+    return translator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), qtCatalogueFolder());
 }
 
 } // namespace mb::i18n

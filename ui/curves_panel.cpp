@@ -8,6 +8,8 @@
 #include "ui/subject_colors.h"
 
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 #include <qcustomplot.h>
 
 namespace mb::ui {
@@ -77,6 +79,10 @@ CurvesPanel::CurvesPanel(ProjectDocument* document, QWidget* parent) : QWidget(p
             QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::black), colors[c], 10));
         m_keys[c]->removeFromLegend();
     }
+    // Above the plot, not over it: inside, it hid the lines it names. Its entries per line follow the width
+    // (fitLegend); a fixed minimum keeps a wide legend from making the dock (and the window) wider.
+    placeLegendAbove(m_plot, 3);
+    m_plot->setMinimumSize(160, 120);
     m_playhead = new QCPItemStraightLine(m_plot);
     m_playhead->setPen(QPen(QColor(0xff, 0x4d, 0x4d), 1.5));
 
@@ -96,49 +102,83 @@ CurvesPanel::CurvesPanel(ProjectDocument* document, QWidget* parent) : QWidget(p
     rebuild();
 }
 
+void CurvesPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitLegend();
+}
+
+void CurvesPanel::fitLegend() {
+    int widest = 1;
+    for (int i = 0; i < m_plot->legend->itemCount(); ++i)
+        if (QCPLayoutElement* entry = m_plot->legend->elementAt(i)) // (a wrapped grid has empty cells)
+            widest = std::max(widest, entry->minimumOuterSizeHint().width());
+    const int columns = std::clamp(m_plot->width() / (widest + 8), 1, int(ChannelCount));
+    if (columns == m_plot->legend->wrap())
+        return;
+    m_plot->legend->setWrap(columns);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 double CurvesPanel::valueAt(Channel channel, int frame) const {
+    return valueAtTime(channel, frameToTime(frame, m_document->project().shot.frames));
+}
+
+double CurvesPanel::valueAtTime(Channel channel, double time) const {
     const Project& p = m_document->project();
-    const int L = p.shot.frames;
     if (channel >= CameraX) {
-        const CameraOffset o = cameraTravelAtFrame(p.camera, frame, L);
-        return 100.0 * (channel == CameraX ? o.x : o.y);
+        const CameraOffset a = p.camera.offsetAt(0.0), b = p.camera.offsetAt(time);
+        return 100.0 * (channel == CameraX ? b.x - a.x : b.y - a.y);
     }
     const BoxTrack* t = p.findTrack(m_document->selectedSubject().toStdString());
     if (!t || t->keys.empty())
         return 0;
-    return 100.0 * boxChannel(t->boxAtFrame(frame, L), channel);
+    return 100.0 * boxChannel(t->boxAt(time), channel);
 }
 
 void CurvesPanel::rebuild() {
     const Project& p = m_document->project();
     const int L = std::max(1, p.shot.frames);
     const BoxTrack* t = p.findTrack(m_document->selectedSubject().toStdString());
-    const CameraOffset start = p.camera.offsetAtFrame(0, L);
+    const CameraOffset start = p.camera.offsetAt(0.0);
+    const double lastFrame = double(std::max(1, L - 1));
     for (int c = 0; c < ChannelCount; ++c) {
-        QVector<double> xs, ys, kx, ky;
+        QVector<double> kx, ky;
         const bool camera = c >= CameraX;
         const bool visible = camera || (t && !t->keys.empty());
         m_lines[c]->setVisible(visible);
         m_keys[c]->setVisible(visible);
+        if (visible && !camera)
+            m_lines[c]->addToLegend();
+        else if (!camera)
+            m_lines[c]->removeFromLegend(); // no box track: its curves are not drawn, nor named
+        // Keys sit at their own clip time, which after a change of length is often between two frames: the
+        // marker goes there, and the line passes through it (sampled at every frame and at every key).
+        std::vector<double> times;
         if (visible) {
-            for (int f = 0; f < L; ++f) {
-                xs << f;
-                ys << valueAt(Channel(c), f);
-            }
             if (camera) {
                 for (const auto& k : p.camera.keys) {
-                    kx << timeToFrame(k.time, L);
+                    kx << k.time * lastFrame;
                     ky << 100.0 * (c == CameraX ? k.value.x - start.x : k.value.y - start.y);
+                    times.push_back(k.time);
                 }
             } else {
                 for (const auto& k : t->keys) {
-                    kx << timeToFrame(k.time, L);
+                    kx << k.time * lastFrame;
                     ky << 100.0 * boxChannel(k.value, c);
+                    times.push_back(k.time);
                 }
             }
+            for (int f = 0; f < L; ++f)
+                times.push_back(frameToTime(f, L));
+            std::sort(times.begin(), times.end());
+        }
+        QVector<double> xs, ys;
+        for (const double time : times) {
+            xs << time * lastFrame;
+            ys << valueAtTime(Channel(c), time);
         }
         m_lines[c]->setData(xs, ys, true);
-        m_keys[c]->setData(kx, ky, true);
+        m_keys[c]->setData(kx, ky);
     }
     m_plot->xAxis->setRange(-0.5, std::max(1, L - 1) + 0.5);
     if (m_autoRange) {
@@ -147,6 +187,7 @@ void CurvesPanel::rebuild() {
     }
     m_playhead->point1->setCoords(m_document->currentFrame(), 0);
     m_playhead->point2->setCoords(m_document->currentFrame(), 1);
+    fitLegend(); // entries came or went
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -176,7 +217,7 @@ void CurvesPanel::onMousePress(QMouseEvent* event) {
     if (m_dragChannel >= 0) {
         m_dragId = m_document->newDragId();
         m_plot->setInteraction(QCP::iRangeDrag, false);
-        m_document->setCurrentFrame(int(m_keys[m_dragChannel]->data()->at(m_dragKey)->key));
+        m_document->setCurrentFrame(int(std::lround(m_keys[m_dragChannel]->data()->at(m_dragKey)->key)));
     }
 }
 

@@ -29,8 +29,15 @@ public:
     QPointF keyPosition(Channel channel, int index) const;
     /** The value of `channel` at frame f, in % of the frame. */
     double valueAt(Channel channel, int frame) const;
+    /** The value of `channel` at normalised clip time t (0 = first frame, 1 = last), in % of the frame. */
+    double valueAtTime(Channel channel, double t) const;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    /** Legend entries per line for the panel's width (the legend sits above the plot). */
+    void fitLegend();
     void rebuild();
     void onMousePress(QMouseEvent* event);
     void onMouseMove(QMouseEvent* event);

@@ -191,16 +191,24 @@ void JobLauncher::applyTrainedCheckpoint(const QString& checkpoint,
     render.checkpoint = QFileInfo(checkpoint).absoluteFilePath().toStdString();
     m_document->push(
         setRenderSettings(m_document->project(), render, tr("Use fine-tuned checkpoint").toStdString()));
+    QStringList renamed;
     for (const auto& [id, identifier] : identifiers) {
         const Subject* s = m_document->project().findSubject(id);
         if (!s || s->identifier == identifier)
             continue;
+        renamed << tr("{%1} was learned as \u201c%2\u201d (its identifier \u201c%3\u201d is taken by another "
+                      "subject or not one token of the vocabulary)")
+                       .arg(QString::fromStdString(id), QString::fromStdString(identifier),
+                            QString::fromStdString(s->identifier));
         Subject edited = *s;
         edited.identifier = identifier;
         m_document->push(
             setSubject(m_document->project(), id, edited,
                        tr("Set identifier of %1").arg(QString::fromStdString(id)).toStdString()));
     }
+    // The prompt now says the new word: the artist must know (one undo step each brings the old one back).
+    if (!renamed.isEmpty())
+        warn(tr("Identifiers changed"), renamed.join(QLatin1Char('\n')));
     Q_EMIT checkpointApplied(checkpoint);
     Q_EMIT message(tr("Fine-tuned checkpoint set: later renders use %1").arg(checkpoint));
 }

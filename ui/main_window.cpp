@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "doc/project_io.h"
+#include "doc/subject_identifiers.h"
 #include "ui/app_settings.h"
 #include "ui/autosaver.h"
 #include "ui/curves_panel.h"
@@ -16,6 +17,8 @@
 #include "ui/preview_widget.h"
 #include "ui/process_job.h"
 #include "ui/project_document.h"
+#include "ui/recent_labels.h"
+#include "ui/relink_dialog.h"
 #include "ui/render_dialog.h"
 #include "ui/settings_dialog.h"
 #include "ui/shot_panel.h"
@@ -79,6 +82,10 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder) : QMainWi
     createToolBars();
     createStatusBar();
 
+    connect(m_document, &ProjectDocument::projectReplaced, this, [this] {
+        ++m_projectGeneration;
+        m_previewJob = nullptr; // the Preview clears itself; renders of the old project no longer show there
+    });
     connect(m_document, &ProjectDocument::modifiedChanged, this, [this] { updateTitle(); });
     connect(m_document, &ProjectDocument::filePathChanged, this, [this] { updateTitle(); });
     connect(m_document, &ProjectDocument::currentFrameChanged, this, [this] { updateFrameLabel(); });
@@ -426,6 +433,9 @@ void MainWindow::createMenus() {
     stageMenu->addAction(m_cameraAction);
     stageMenu->addAction(m_snapAction);
     stageMenu->addAction(m_animaticAction);
+    stageMenu->addSeparator();
+    stageMenu->addAction(tr("Set &Background Photo\u2026"), m_shotPanel, &ShotPanel::chooseBackgroundPhoto);
+    stageMenu->addAction(tr("&Remove Background Photo"), m_shotPanel, &ShotPanel::clearBackgroundPhoto);
 
     QMenu* play = menuBar()->addMenu(tr("&Playback"));
     play->addAction(m_playAction);
@@ -501,11 +511,16 @@ void MainWindow::updateFrameLabel() {
 void MainWindow::updateRecentMenu() {
     m_recentMenu->clear();
     const QStringList files = AppSettings::recentFiles();
-    for (const QString& f : files) {
-        QAction* a = m_recentMenu->addAction(QFileInfo(f).fileName(), this, [this, f] {
-            if (maybeSave())
-                openProject(f);
-        });
+    const QStringList labels = recentMenuLabels(files);
+    for (int i = 0; i < files.size(); ++i) {
+        const QString f = files[i];
+        // (a literal '&' in a folder or file name would otherwise become a mnemonic)
+        QString label = labels[i];
+        QAction* a =
+            m_recentMenu->addAction(label.replace(QLatin1Char('&'), QStringLiteral("&&")), this, [this, f] {
+                if (maybeSave())
+                    openProject(f);
+            });
         a->setToolTip(f);
         a->setStatusTip(f);
     }
@@ -546,7 +561,29 @@ bool MainWindow::openProject(const QString& path, bool quiet, QString* error) {
     }
     AppSettings::addRecentFile(path);
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 3000);
+    if (!quiet)
+        offerRelinking();
     return true;
+}
+
+RelinkDialog* MainWindow::relinkDialog() const {
+    return m_relinkDialog;
+}
+
+void MainWindow::offerRelinking() {
+    if (m_relinkDialog)
+        m_relinkDialog->close();
+    auto* dialog = new RelinkDialog(m_document, this);
+    if (dialog->missingCount() == 0) {
+        delete dialog;
+        return;
+    }
+    // Not blocking: the project is open behind it, and the artist may look at it before relinking.
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_relinkDialog = dialog;
+    dialog->open();
+    statusBar()->showMessage(tr("%n file(s) of this project are missing", nullptr, dialog->missingCount()),
+                             8000);
 }
 
 bool MainWindow::save() {
@@ -648,6 +685,41 @@ void MainWindow::fineTuneSubjects() {
             tr("Fine-tuning reads the saved project and writes its checkpoint next to it. Save %1 now?")
                 .arg(m_document->displayName()));
         if (answer != QMessageBox::Yes || !save())
+            return;
+    }
+    // Two learned subjects under one identifier would be learned as one: give each its own first (undoable),
+    // rather than have the training pick other words behind the artist's back.
+    Project proposal = m_document->project();
+    QStringList changes;
+    for (Subject& s : proposal.subjects) {
+        if (!s.learned)
+            continue;
+        const std::string other = subjectUsingIdentifier(proposal, s.identifier, s.id);
+        const Subject* first = proposal.findSubject(other);
+        if (other.empty() || !first || proposal.subjectIndex(other) > proposal.subjectIndex(s.id))
+            continue; // unique, or the first of those sharing it (it keeps its word)
+        const std::string free = freeSubjectIdentifier(proposal);
+        if (free.empty())
+            break;
+        changes << tr("{%1}: %2 \u2192 %3")
+                       .arg(QString::fromStdString(s.id), QString::fromStdString(s.identifier),
+                            QString::fromStdString(free));
+        s.identifier = free;
+    }
+    if (!changes.isEmpty()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Subjects share an identifier"),
+            tr("Each learned subject needs its own identifier, or fine-tuning learns them as one. Change "
+               "these?\n\n%1")
+                .arg(changes.join(QLatin1Char('\n'))));
+        if (answer != QMessageBox::Yes)
+            return;
+        for (const Subject& s : proposal.subjects)
+            if (const Subject* now = m_document->project().findSubject(s.id); now && *now != s)
+                m_document->push(
+                    setSubject(m_document->project(), s.id, s,
+                               tr("Set identifier of %1").arg(QString::fromStdString(s.id)).toStdString()));
+        if (!save())
             return;
     }
     bool ok = false;
@@ -801,31 +873,42 @@ void MainWindow::renderVariations(int count, quint64 firstSeed, const RenderOpti
                 if (status != ProcessJob::Status::Finished)
                     job->cancel(); // it would only fail on the missing converted folder
             });
-        connect(job, &ProcessJob::previewChanged, this, [this, job] {
-            if (m_previewFollowsRenders)
+        const quint64 generation = m_projectGeneration;
+        connect(job, &ProcessJob::previewChanged, this, [this, job, generation] {
+            if (m_previewFollowsRenders && generation == m_projectGeneration)
                 showJobPreview(job);
         });
-        connect(job, &ProcessJob::ended, this, [this, job, estimateKey](ProcessJob::Status status) {
-            const bool shown = m_previewJob == job && m_previewWidget->isShowingStepPreview();
-            if (shown)
-                m_previewJob = nullptr;
-            if (status != ProcessJob::Status::Finished) {
-                if (shown)
-                    m_previewWidget->clearStepPreview(); // no take: back to the animatic
-                return;
-            }
-            Take take;
-            take.video = job->outputPath().toStdString();
-            // The render writes its sidecar (what reproduces the take) next to the video: `<video>.json`.
-            take.sidecar = (job->outputPath() + QStringLiteral(".json")).toStdString();
-            take.seed = job->tag();
-            take.createdUtc = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
-            m_document->push(addTake(take, tr("Add take (seed %1)").arg(take.seed).toStdString()));
-            RenderDialog::recordFinishedTake(estimateKey, QString::fromStdString(take.sidecar));
-            // The artist watched it take shape: now the take itself.
-            if (shown)
-                showTake(job->outputPath(), take.seed);
-        });
+        connect(job, &ProcessJob::ended, this,
+                [this, job, estimateKey, generation](ProcessJob::Status status) {
+                    const bool shown = m_previewJob == job && m_previewWidget->isShowingStepPreview();
+                    if (shown)
+                        m_previewJob = nullptr;
+                    if (status != ProcessJob::Status::Finished) {
+                        if (shown)
+                            m_previewWidget->clearStepPreview(); // no take: back to the animatic
+                        return;
+                    }
+                    if (generation != m_projectGeneration) {
+                        // Rendered for a project that is no longer open: it is not this project's take.
+                        statusBar()->showMessage(
+                            tr("A take of the previous project finished after it was closed: %1")
+                                .arg(QDir::toNativeSeparators(job->outputPath())),
+                            10000);
+                        return;
+                    }
+                    Take take;
+                    take.video = job->outputPath().toStdString();
+                    // The render writes its sidecar (what reproduces the take) next to the video:
+                    // `<video>.json`.
+                    take.sidecar = (job->outputPath() + QStringLiteral(".json")).toStdString();
+                    take.seed = job->tag();
+                    take.createdUtc = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+                    m_document->push(addTake(take, tr("Add take (seed %1)").arg(take.seed).toStdString()));
+                    RenderDialog::recordFinishedTake(estimateKey, QString::fromStdString(take.sidecar));
+                    // The artist watched it take shape: now the take itself.
+                    if (shown)
+                        showTake(job->outputPath(), take.seed);
+                });
         m_jobQueue->add(job);
     }
     m_jobsDockWidget->show();

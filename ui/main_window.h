@@ -32,6 +32,7 @@ class PreviewRenderer;
 class PreviewWidget;
 class ProcessJob;
 class ProjectDocument;
+class RelinkDialog;
 class ShotPanel;
 class StageView;
 class SubjectPanel;
@@ -63,8 +64,14 @@ public:
     JobLauncher* jobLauncher() const { return m_jobLauncher; }
     QAction* fineTuneAction() const { return m_fineTuneAction; }
     QAction* renderTakeAction() const { return m_renderTakeAction; }
+    /** File ▸ Open Recent (filled when it is about to show). */
+    QMenu* recentMenu() const { return m_recentMenu; }
+    /** The dialog listing the opened project's missing files and relinking them, while it is open. */
+    RelinkDialog* relinkDialog() const;
 
-    /** Opens a project file; on failure shows (or, with `quiet`, only returns) the error. */
+    /** Opens a project file; on failure shows (or, with `quiet`, only returns) the error. When files the
+     *  project refers to are missing (and not `quiet`), lists them and offers to relink them
+     *  (relinkDialog()). */
     bool openProject(const QString& path, bool quiet = false, QString* error = nullptr);
     /** Saves to the current file (Save As when there is none). */
     bool save();
@@ -110,6 +117,8 @@ private:
     void createStatusBar();
     void updateTitle();
     void updateRecentMenu();
+    /** Lists the project's missing files and offers to relink them (nothing when none is missing). */
+    void offerRelinking();
     void updateFrameLabel();
     /** Asks motionbooth-cli --help (asynchronously) which job kinds it offers. */
     void probeCli();
@@ -145,6 +154,10 @@ private:
     bool m_previewFollowsRenders = true;
     /** The job whose step previews the Preview shows. */
     QPointer<ProcessJob> m_previewJob;
+    QPointer<RelinkDialog> m_relinkDialog;
+    /** Counts project replacements (new/open/recover): a take that finishes after its project was replaced
+     *  is not added to the project that replaced it. */
+    quint64 m_projectGeneration = 0;
     QDockWidget* m_jobsDockWidget = nullptr;
     QString m_cliProgram;
     QProcess* m_cliProbe = nullptr; ///< `motionbooth-cli --help` while it runs

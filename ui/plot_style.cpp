@@ -25,4 +25,19 @@ void stylePlot(QCustomPlot* plot, const QPalette& palette, const QString& xLabel
     plot->setInteractions(QCP::iRangeZoom | QCP::iRangeDrag);
 }
 
+void placeLegendAbove(QCustomPlot* plot, int columns) {
+    QCPLayoutInset* inset = plot->axisRect()->insetLayout();
+    if (inset->take(plot->legend))
+        inset->simplify();
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(0, 0.001); // as tall as its entries, the rest for the plot
+    plot->plotLayout()->setRowSpacing(0);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(std::max(1, columns));
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setMargins(QMargins(6, 2, 6, 0));
+    plot->legend->setRowSpacing(0);
+}
+
 } // namespace mb::ui

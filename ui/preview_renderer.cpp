@@ -1,6 +1,7 @@
 #include "ui/preview_renderer.h"
 
 #include "media/animatic.h"
+#include "ui/core_messages.h"
 #include "ui/project_document.h"
 
 #include <QElapsedTimer>
@@ -31,10 +32,10 @@ void PreviewRenderer::ensureRenderer() {
     try {
         m_renderer = std::make_unique<media::AnimaticRenderer>(m_document->project(), true);
         for (const auto& w : m_renderer->warnings())
-            m_warnings << QString::fromStdString(w);
+            m_warnings << localizedCoreMessage(QString::fromStdString(w));
     } catch (const std::exception& e) {
         m_renderer.reset();
-        m_warnings << QString::fromStdString(e.what());
+        m_warnings << localizedCoreMessage(QString::fromStdString(e.what()));
     }
 }
 

@@ -26,6 +26,12 @@ PreviewWidget::PreviewWidget(ProjectDocument* document, PreviewRenderer* rendere
     setMinimumSize(160, 90);
     connect(renderer, &PreviewRenderer::invalidated, this, [this] { update(); });
     connect(document, &ProjectDocument::currentFrameChanged, this, [this] { update(); });
+    // A take or a render's step preview belongs to the project it was made for: a new or opened project
+    // starts on its own animatic.
+    connect(document, &ProjectDocument::projectReplaced, this, [this] {
+        clearStepPreview();
+        stopTake();
+    });
     m_takeTimer = new QTimer(this);
     m_takeTimer->setTimerType(Qt::PreciseTimer);
     connect(m_takeTimer, &QTimer::timeout, this, [this] {

@@ -1,17 +1,23 @@
 #include "ui/shot_panel.h"
 
 #include "doc/edit_commands.h"
+#include "media/image_io.h"
 #include "ui/camera_pan.h"
+#include "ui/core_messages.h"
 #include "ui/project_document.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -138,6 +144,31 @@ ShotPanel::ShotPanel(ProjectDocument* document, QWidget* parent) : QWidget(paren
     form->addRow(tr("Guidance"), m_guidance);
     outer->addWidget(shotGroup);
 
+    // The photo the camera pans across in the animatic (and the first frame of the storyboard).
+    auto* bgGroup = new QGroupBox(tr("Background photo"), this);
+    auto* bgLayout = new QHBoxLayout(bgGroup);
+    m_backgroundThumb = new QLabel(bgGroup);
+    m_backgroundThumb->setFixedSize(64, 36);
+    m_backgroundThumb->setAlignment(Qt::AlignCenter);
+    m_backgroundThumb->setFrameShape(QFrame::StyledPanel);
+    m_background = new QLabel(bgGroup);
+    m_background->setWordWrap(true);
+    m_background->setMinimumWidth(60);
+    m_background->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto* chooseBackground = new QPushButton(tr("Choose\u2026"), bgGroup);
+    chooseBackground->setToolTip(tr("Choose the photo the camera pans across"));
+    m_clearBackground = new QPushButton(tr("Remove"), bgGroup);
+    m_clearBackground->setToolTip(tr("Use the neutral backdrop instead of a photo"));
+    auto* bgButtons = new QVBoxLayout;
+    bgButtons->addWidget(chooseBackground);
+    bgButtons->addWidget(m_clearBackground);
+    bgLayout->addWidget(m_backgroundThumb);
+    bgLayout->addWidget(m_background, 1);
+    bgLayout->addLayout(bgButtons);
+    outer->addWidget(bgGroup);
+    connect(chooseBackground, &QPushButton::clicked, this, &ShotPanel::chooseBackgroundPhoto);
+    connect(m_clearBackground, &QPushButton::clicked, this, &ShotPanel::clearBackgroundPhoto);
+
     auto* camGroup = new QGroupBox(tr("Camera pan"), this);
     auto* camForm = new QFormLayout(camGroup);
     m_panX = new QDoubleSpinBox(camGroup);
@@ -159,8 +190,15 @@ ShotPanel::ShotPanel(ProjectDocument* document, QWidget* parent) : QWidget(paren
 
     m_trackGroup = new QGroupBox(tr("Selected box track"), this);
     auto* trackForm = new QFormLayout(m_trackGroup);
-    m_pinned = new QCheckBox(tr("Pinned to the scene (moves with the camera)"), m_trackGroup);
+    // A short check box and a wrapped explanation: a check box's text never wraps, and a long one (German)
+    // made the whole panel wider than its dock.
+    m_pinned = new QCheckBox(tr("Pinned to the scene"), m_trackGroup);
+    m_pinned->setToolTip(tr("The box moves with the camera, like something standing in the scene"));
+    auto* pinnedHint = new QLabel(tr("The box then moves with the camera."), m_trackGroup);
+    pinnedHint->setWordWrap(true);
+    pinnedHint->setEnabled(false);
     trackForm->addRow(m_pinned);
+    trackForm->addRow(pinnedHint);
     outer->addWidget(m_trackGroup);
     outer->addStretch(1);
 
@@ -242,6 +280,38 @@ void ShotPanel::pushShot(const Shot& shot, const QString& label, unsigned& dragI
     m_document->push(setShot(m_document->project(), shot, label.toStdString(), dragId));
 }
 
+bool ShotPanel::setBackgroundPhoto(const QString& path, QString* error) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    try {
+        media::loadColorImage(absolute.toStdString()); // what the animatic and the renders will load
+    } catch (const std::exception& e) {
+        if (error)
+            *error = localizedCoreMessage(QString::fromStdString(e.what()));
+        return false;
+    }
+    m_document->push(setBackground(m_document->project(), absolute.toStdString(),
+                                   tr("Set background photo").toStdString()));
+    return true;
+}
+
+void ShotPanel::chooseBackgroundPhoto() {
+    const QString current = QString::fromStdString(m_document->project().background);
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Background Photo"),
+        current.isEmpty() ? m_document->projectFolder() : QFileInfo(current).path(),
+        tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!setBackgroundPhoto(path, &error))
+        QMessageBox::warning(this, tr("Cannot use this photo"), error);
+}
+
+void ShotPanel::clearBackgroundPhoto() {
+    m_document->push(
+        setBackground(m_document->project(), std::string(), tr("Remove background photo").toStdString()));
+}
+
 void ShotPanel::onPresetActivated(int index) {
     const QSize s = m_sizePreset->itemData(index).toSize();
     if (!s.isValid())
@@ -294,6 +364,29 @@ void ShotPanel::refresh() {
     m_steps->setValue(s.steps);
     m_sampler->setCurrentIndex(m_sampler->findData(QString::fromStdString(s.sampler)));
     m_guidance->setValue(s.guidanceScale);
+    const QString background = QString::fromStdString(p.background);
+    if (background != m_background->toolTip() || background.isEmpty()) {
+        m_background->setToolTip(background);
+        m_clearBackground->setEnabled(!background.isEmpty());
+        if (background.isEmpty()) {
+            m_background->setText(tr("None: a neutral backdrop"));
+            m_backgroundThumb->setPixmap(QPixmap());
+        } else {
+            QImageReader reader(background);
+            reader.setAutoTransform(true);
+            const QSize full = reader.size();
+            if (full.isValid())
+                reader.setScaledSize(full.scaled(m_backgroundThumb->size() * 2, Qt::KeepAspectRatio));
+            const QImage thumb = reader.read();
+            m_background->setText(thumb.isNull()
+                                      ? tr("%1 (cannot be read)").arg(QFileInfo(background).fileName())
+                                      : QFileInfo(background).fileName());
+            m_backgroundThumb->setPixmap(thumb.isNull() ? QPixmap()
+                                                        : QPixmap::fromImage(thumb.scaled(
+                                                              m_backgroundThumb->size(), Qt::KeepAspectRatio,
+                                                              Qt::SmoothTransformation)));
+        }
+    }
     const CameraOffset pan = p.camera.totalPan();
     m_panX->setValue(pan.x * 100.0);
     m_panY->setValue(pan.y * 100.0);

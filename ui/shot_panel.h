@@ -2,7 +2,8 @@
 /**
  * \file shot_panel.h
  * \brief The Properties dock: the shot's prompt, length L, fps, size (presets 576×320, 448×256, 256×144),
- *        seed and sampling settings, the camera pan as numbers, and the selected subject's track options.
+ *        seed and sampling settings, the background photo, the camera pan as numbers, and the selected
+ *        subject's track options.
  *
  * Every field pushes an undoable command when its value is committed; repeated changes of one field in a row
  * (spin-box arrows) merge into one undo step.
@@ -17,6 +18,7 @@ class QPlainTextEdit;
 class QSpinBox;
 class QLabel;
 class QGroupBox;
+class QPushButton;
 
 namespace mb {
 struct Shot;
@@ -41,6 +43,20 @@ public:
     QSpinBox* framesField() const { return m_frames; }
     QDoubleSpinBox* panXField() const { return m_panX; }
     QDoubleSpinBox* panYField() const { return m_panY; }
+    QLabel* backgroundLabel() const { return m_background; }
+    QPushButton* clearBackgroundButton() const { return m_clearBackground; }
+
+    /**
+     * Makes `path` the shot's background photo (one undo step) after decoding it as the animatic will; a file
+     * that does not decode is refused: false, with `error` naming the file and the problem.
+     */
+    bool setBackgroundPhoto(const QString& path, QString* error = nullptr);
+
+public Q_SLOTS:
+    /** Asks for an image file and sets it as the background photo (a message says why one is refused). */
+    void chooseBackgroundPhoto();
+    /** Back to the neutral procedural backdrop (one undo step). */
+    void clearBackgroundPhoto();
 
 private:
     void refresh();
@@ -64,6 +80,9 @@ private:
     QDoubleSpinBox* m_panY;
     QGroupBox* m_trackGroup;
     QCheckBox* m_pinned;
+    QLabel* m_background;
+    QLabel* m_backgroundThumb;
+    QPushButton* m_clearBackground;
     QLabel* m_promptPreview;
     // One merge id per field: consecutive changes of the same field are one undo step.
     unsigned m_framesDrag = 0, m_fpsDrag = 0, m_sizeDrag = 0, m_seedDrag = 0, m_stepsDrag = 0,

@@ -1,6 +1,7 @@
 #include "ui/stage_view.h"
 
 #include "doc/shot_layout.h"
+#include "doc/subject_identifiers.h"
 #include "doc/timeline.h"
 #include "ui/camera_pan.h"
 #include "ui/preview_renderer.h"
@@ -168,6 +169,10 @@ void StageView::commitDrawnBox(const NormBox& box) {
             s.id = "subject" + std::to_string(n++);
         } while (p.findSubject(s.id));
         s.className = "object";
+        // Its own identifier, as a subject added in the Subjects dock gets (two learned under one word
+        // would be learned as one).
+        if (const std::string free = freeSubjectIdentifier(p); !free.empty())
+            s.identifier = free;
         track.subjectId = s.id;
         m_document->push(addSubject(s, track, tr("Draw box").toStdString()));
         id = QString::fromStdString(s.id);
@@ -692,7 +697,12 @@ void StageView::paintCameraArrow(QPainter& painter) {
     const QString text =
         tr("Camera pan %1%, %2%").arg(pan.x * 100.0, 0, 'f', 1).arg(pan.y * 100.0, 0, 'f', 1);
     painter.setPen(c.lighter(130));
-    painter.drawText(tip + QPointF(10, -8), text);
+    // Right of the tip, unless that runs past the widget's edge (long in German): then left of it.
+    const double textWidth = painter.fontMetrics().horizontalAdvance(text);
+    QPointF at = tip + QPointF(10, -8);
+    if (at.x() + textWidth > width() - 4)
+        at.setX(std::max(4.0, tip.x() - 10 - textWidth));
+    painter.drawText(at, text);
 }
 
 void StageView::paintOverlayText(QPainter& painter, const QRectF& fr) {

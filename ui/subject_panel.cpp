@@ -1,6 +1,11 @@
 #include "ui/subject_panel.h"
 
 #include "doc/edit_commands.h"
+#include "doc/resource_paths.h"
+#include "doc/subject_identifiers.h"
+#include "media/image_io.h"
+#include "ml/tokenizer.h"
+#include "ui/core_messages.h"
 #include "ui/mask_editor.h"
 #include "ui/project_document.h"
 #include "ui/subject_colors.h"
@@ -19,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
 #include <QProgressBar>
@@ -27,6 +33,9 @@
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <memory>
+#include <mutex>
 
 namespace mb::ui {
 
@@ -42,6 +51,34 @@ bool isImageFile(const QString& path) {
                                      QStringLiteral("bmp"), QStringLiteral("webp"), QStringLiteral("tif"),
                                      QStringLiteral("tiff")};
     return exts.contains(QFileInfo(path).suffix().toLower());
+}
+
+/** Decodes `path` as the masking and training will; empty when it decodes, else "FILE: problem". */
+QString decodeProblem(const QString& path) {
+    try {
+        mb::media::loadColorImage(path.toStdString());
+        return {};
+    } catch (const std::exception& e) {
+        return localizedCoreMessage(QString::fromStdString(e.what()));
+    }
+}
+
+/**
+ * The real CLIP vocabulary (what fine-tuning checks identifiers against), loaded once on first use; nullptr
+ * when the resources cannot be found (then identifiers are not checked here, and fine-tuning still is).
+ */
+const mb::ml::ClipTokenizer* realVocabulary() {
+    static std::once_flag once;
+    static std::unique_ptr<mb::ml::ClipTokenizer> tokenizer;
+    std::call_once(once, [] {
+        try {
+            const std::string dir = mb::findResourceDir(MB_RESOURCE_DIR);
+            tokenizer = std::make_unique<mb::ml::ClipTokenizer>(dir + "/tokenizer-clip");
+        } catch (const std::exception&) {
+            tokenizer.reset();
+        }
+    });
+    return tokenizer.get();
 }
 
 } // namespace
@@ -77,7 +114,9 @@ SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent)
     m_id = new QLineEdit(this);
     m_id->setToolTip(tr("The prompt refers to the subject as {id}"));
     m_identifier = new QLineEdit(this);
-    m_identifier->setToolTip(tr("Rare single-token word that names the learned subject (sks first)"));
+    m_identifier->setToolTip(tr("Rare single-token word that names the learned subject. Each subject has "
+                                "its own (sks, ohwx, phol, hta are given in turn); fine-tuning learns the "
+                                "subject under it."));
     m_learned = new QCheckBox(tr("Learn from the photos"), this);
     form->addRow(tr("Class"), m_className);
     form->addRow(tr("Id"), m_id);
@@ -102,7 +141,8 @@ SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent)
     removePhoto->setIcon(icon(QStringLiteral("remove")));
     removePhoto->setToolTip(tr("Remove the selected photo"));
     m_autoButton = new QPushButton(icon(QStringLiteral("auto-mask")), tr("Auto-Mask"), this);
-    m_autoButton->setToolTip(tr("Find the subject in every photo (GrabCut, runs in the background)"));
+    m_autoButton->setToolTip(tr("Find the subject in the photos that have no mask yet (GrabCut, runs in "
+                                "the background); asks before replacing masks"));
     auto* photoRow = new QHBoxLayout;
     photoRow->addWidget(addPhotosButton);
     photoRow->addWidget(removePhoto);
@@ -187,7 +227,7 @@ SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent)
         addPhotos(files);
     });
     connect(removePhoto, &QToolButton::clicked, this, &SubjectPanel::removePhotoClicked);
-    connect(m_autoButton, &QPushButton::clicked, this, [this] { autoMaskAll(false); });
+    connect(m_autoButton, &QPushButton::clicked, this, &SubjectPanel::autoMaskClicked);
     connect(m_cancelButton, &QPushButton::clicked, this, &SubjectPanel::cancelJobs);
     connect(m_photos, &QListWidget::currentRowChanged, this, [this] { showSelectedPhoto(); });
     connect(m_brushSize, &QSlider::valueChanged, m_editor, &MaskEditor::setBrushSize);
@@ -204,6 +244,8 @@ SubjectPanel::SubjectPanel(ProjectDocument* document, QWidget* parent)
 }
 
 SubjectPanel::~SubjectPanel() {
+    m_importPool.clear();
+    m_importPool.waitForDone(); // the checks post back to `this`: none may outlive it
     m_queue.clear();
     if (m_running)
         m_running->cancel();
@@ -226,10 +268,13 @@ void SubjectPanel::refreshSubjects() {
     m_subjects->clear();
     for (size_t i = 0; i < p.subjects.size(); ++i) {
         const Subject& s = p.subjects[i];
-        auto* item =
-            new QListWidgetItem(QStringLiteral("%1  \u2014  {%2}  \u2022  %3")
-                                    .arg(QString::fromStdString(s.className), QString::fromStdString(s.id))
-                                    .arg(tr("%n photo(s)", nullptr, int(s.photos.size()))));
+        // The identifier is shown with the subject: it is the word the subject is learned and prompted by.
+        const QString name = s.learned ? QStringLiteral("%1 %2").arg(QString::fromStdString(s.identifier),
+                                                                     QString::fromStdString(s.className))
+                                       : QString::fromStdString(s.className);
+        auto* item = new QListWidgetItem(QStringLiteral("%1  \u2014  {%2}  \u2022  %3")
+                                             .arg(name, QString::fromStdString(s.id))
+                                             .arg(tr("%n photo(s)", nullptr, int(s.photos.size()))));
         QPixmap chip(12, 12);
         chip.fill(subjectColor(int(i)));
         item->setIcon(QIcon(chip));
@@ -360,8 +405,16 @@ void SubjectPanel::addSubjectClicked() {
         s.id = "subject" + std::to_string(n++);
     } while (p.findSubject(s.id));
     s.className = tr("object").toStdString();
+    // Its own identifier from the start: two subjects learned under one word would be learned as one.
+    s.identifier = freeSubjectIdentifier(p);
+    const bool noneFree = s.identifier.empty();
+    if (noneFree)
+        s.identifier = subjectIdentifierTokens().front();
     m_document->push(mb::addSubject(s, std::nullopt, tr("Add subject").toStdString()));
     m_document->setSelectedSubject(QString::fromStdString(s.id));
+    if (noneFree)
+        m_status->setText(tr("Every prepared identifier is taken: type a rare word that is one CLIP token "
+                             "for this subject (Identifier)."));
 }
 
 void SubjectPanel::removeSubjectClicked() {
@@ -390,8 +443,32 @@ void SubjectPanel::commitSubjectFields() {
         }
         edited.id = newId.toStdString();
     }
-    if (!m_identifier->text().trimmed().isEmpty())
-        edited.identifier = m_identifier->text().trimmed().toStdString();
+    const QString identifier = m_identifier->text().trimmed();
+    if (!identifier.isEmpty() && identifier.toStdString() != s->identifier) {
+        const QString other = QString::fromStdString(
+            subjectUsingIdentifier(m_document->project(), identifier.toStdString(), s->id));
+        const ml::ClipTokenizer* vocab = realVocabulary();
+        QString problem;
+        if (!other.isEmpty())
+            problem = tr("The identifier %1 is used by {%2}: each subject needs its own, or fine-tuning "
+                         "learns them as one.")
+                          .arg(identifier, other);
+        else if (vocab && !vocab->is_single_token(identifier.toLower().toStdString()))
+            problem = tr("%1 is not a single token of CLIP's vocabulary, so fine-tuning cannot learn the "
+                         "subject under it. Rare single tokens: %2.")
+                          .arg(identifier, QString::fromStdString([] {
+                                   std::string list;
+                                   for (const std::string& t : subjectIdentifierTokens())
+                                       list += (list.empty() ? "" : ", ") + t;
+                                   return list;
+                               }()));
+        if (!problem.isEmpty()) {
+            m_status->setText(problem);
+            m_identifier->setText(QString::fromStdString(s->identifier));
+            return;
+        }
+        edited.identifier = identifier.toStdString();
+    }
     edited.learned = m_learned->isChecked();
     if (edited == *s)
         return;
@@ -401,23 +478,101 @@ void SubjectPanel::commitSubjectFields() {
 }
 
 int SubjectPanel::addPhotos(const QStringList& paths) {
-    QStringList images;
-    for (const QString& p : paths)
-        if (isImageFile(p) && QFileInfo(p).isFile())
-            images << QFileInfo(p).absoluteFilePath();
-    if (images.isEmpty())
-        return 0;
-    QString id = m_document->selectedSubject();
-    if (id.isEmpty() || !m_document->project().findSubject(id.toStdString())) {
-        addSubjectClicked();
-        id = m_document->selectedSubject();
+    QStringList images, refused;
+    bool big = false;
+    for (const QString& p : paths) {
+        if (!isImageFile(p))
+            continue; // a dropped folder's notes and sidecars are not meant as photos
+        const QString path = QFileInfo(p).absoluteFilePath();
+        if (!QFileInfo(path).isFile()) {
+            refused << decodeProblem(path); // says "file not found" or "is a folder"
+            continue;
+        }
+        images << path;
+        big = big || ThumbnailLoader::isBigPhoto(path);
     }
-    Subject edited = *m_document->project().findSubject(id.toStdString());
-    for (const QString& img : images)
-        edited.photos.push_back({img.toStdString(), std::string()});
-    m_document->push(setSubject(m_document->project(), id.toStdString(), edited,
-                                tr("Add %n photo(s)", nullptr, int(images.size())).toStdString()));
+    const QString subjectId = m_document->selectedSubject();
+    if (!big) {
+        // Small photos decode in milliseconds: checked here, so the photos are there when this returns.
+        QStringList accepted;
+        for (const QString& img : images) {
+            const QString problem = decodeProblem(img);
+            if (problem.isEmpty())
+                accepted << img;
+            else
+                refused << problem;
+        }
+        finishImport(subjectId, accepted, refused);
+        return int(accepted.size());
+    }
+    // Decoding tens of megapixels takes a noticeable moment per photo: a worker checks the batch, and the
+    // photos that decode are added together (one undo step) when it is done.
+    ++m_importing;
+    m_status->setText(tr("Checking %n photo(s)\u2026", nullptr, int(images.size())));
+    m_importPool.start([this, subjectId, images, refused] {
+        QStringList accepted, problems = refused;
+        for (const QString& img : images) {
+            const QString problem = decodeProblem(img);
+            if (problem.isEmpty())
+                accepted << img;
+            else
+                problems << problem;
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, subjectId, accepted, problems] {
+                --m_importing;
+                finishImport(subjectId, accepted, problems);
+            },
+            Qt::QueuedConnection);
+    });
     return int(images.size());
+}
+
+void SubjectPanel::finishImport(const QString& subjectId, const QStringList& accepted,
+                                const QStringList& refused) {
+    if (!accepted.isEmpty()) {
+        QString id = subjectId;
+        if (id.isEmpty() || !m_document->project().findSubject(id.toStdString())) {
+            addSubjectClicked();
+            id = m_document->selectedSubject();
+        }
+        Subject edited = *m_document->project().findSubject(id.toStdString());
+        for (const QString& img : accepted)
+            edited.photos.push_back({img.toStdString(), std::string()});
+        m_document->push(setSubject(m_document->project(), id.toStdString(), edited,
+                                    tr("Add %n photo(s)", nullptr, int(accepted.size())).toStdString()));
+        if (m_document->selectedSubject() != id)
+            m_document->setSelectedSubject(id);
+    }
+    if (!refused.isEmpty()) {
+        QStringList names;
+        for (const QString& problem : refused)
+            names << QFileInfo(problem.section(QStringLiteral(": "), 0, 0)).fileName();
+        m_status->setText(tr("Not added (cannot be read): %1").arg(names.join(QStringLiteral(", "))));
+        auto* box = new QMessageBox(
+            QMessageBox::Warning, tr("Photos not added"),
+            tr("%n file(s) could not be read as an image and were not added:", nullptr, int(refused.size())),
+            QMessageBox::Ok, this);
+        box->setInformativeText(refused.join(QLatin1Char('\n')));
+        showMessage(box);
+    } else if (!accepted.isEmpty()) {
+        m_status->setText(tr("Added %n photo(s)", nullptr, int(accepted.size())));
+    }
+    Q_EMIT photosImported(int(accepted.size()), refused);
+}
+
+QMessageBox* SubjectPanel::message() const {
+    return m_message;
+}
+
+void SubjectPanel::showMessage(QMessageBox* box) {
+    if (m_message)
+        m_message->close();
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    m_message = box;
+    box->open();
 }
 
 void SubjectPanel::removePhotoClicked() {
@@ -471,7 +626,51 @@ void SubjectPanel::setPhotoMask(const QString& subjectId, int index, const QStri
 }
 
 void SubjectPanel::autoMaskAll(bool onlyUnmasked) {
+    autoMask(m_document->selectedSubject(), onlyUnmasked);
+}
+
+void SubjectPanel::autoMaskClicked() {
     const QString id = m_document->selectedSubject();
+    const Subject* s = m_document->project().findSubject(id.toStdString());
+    if (!s || s->photos.empty())
+        return;
+    int masked = 0;
+    for (const SubjectPhoto& photo : s->photos)
+        masked += photo.mask.empty() ? 0 : 1;
+    const int unmasked = int(s->photos.size()) - masked;
+    if (masked == 0) {
+        autoMask(id, false);
+        return;
+    }
+    // A mask may be the result of careful painting and refining: replacing it is the artist's call.
+    auto* box =
+        new QMessageBox(QMessageBox::Question, tr("Auto-Mask"), QString(), QMessageBox::NoButton, this);
+    QPushButton* onlyNew = nullptr;
+    if (unmasked > 0) {
+        box->setText(tr("%n photo(s) of this subject have a mask already.", nullptr, masked));
+        box->setInformativeText(tr("Mask only the %n photo(s) without one, or replace every mask (painted "
+                                   "and refined ones too; Undo brings them back)?",
+                                   nullptr, unmasked));
+        onlyNew = box->addButton(tr("Mask %n Unmasked", nullptr, unmasked), QMessageBox::AcceptRole);
+    } else {
+        box->setText(tr("All %n photo(s) of this subject have a mask already.", nullptr, masked));
+        box->setInformativeText(
+            tr("Replace every mask, painted and refined ones too? Undo brings them back."));
+    }
+    QPushButton* all = box->addButton(tr("Re-mask All"), QMessageBox::DestructiveRole);
+    QPushButton* cancel = box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(onlyNew ? onlyNew : cancel);
+    box->setEscapeButton(cancel);
+    connect(box, &QMessageBox::buttonClicked, this, [this, id, onlyNew, all](QAbstractButton* clicked) {
+        if (onlyNew && clicked == onlyNew)
+            autoMask(id, true);
+        else if (clicked == all)
+            autoMask(id, false);
+    });
+    showMessage(box);
+}
+
+void SubjectPanel::autoMask(const QString& id, bool onlyUnmasked) {
     const Subject* s = m_document->project().findSubject(id.toStdString());
     if (!s)
         return;

@@ -15,12 +15,14 @@
 
 #include <QPointer>
 #include <QThread>
+#include <QThreadPool>
 #include <QWidget>
 
 class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QMessageBox;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -37,10 +39,27 @@ public:
     explicit SubjectPanel(ProjectDocument* document, QWidget* parent = nullptr);
     ~SubjectPanel() override;
 
-    /** Adds image files to the selected subject (a new subject when there is none). Returns how many. */
+    /**
+     * Adds image files to the selected subject (a new subject when there is none), as one undo step. Each
+     * file is decoded first (mb::media::loadColorImage): one that does not decode, or is missing, is refused
+     * and named in a warning (the status line and a message box), so a corrupt file never becomes a photo.
+     * Small photos are checked at once; a batch with a big photo (ThumbnailLoader::isBigPhoto) is checked on
+     * a worker and added when every file of it is checked. photosImported() follows either way. Files that
+     * are not images by their extension are skipped. Returns how many photos are added or being checked.
+     */
     int addPhotos(const QStringList& paths);
+    /** True while a batch of photos is being checked on the worker. */
+    bool isImporting() const { return m_importing > 0; }
     /** Starts automatic masks for the selected subject's photos (`onlyUnmasked` skips masked ones). */
     void autoMaskAll(bool onlyUnmasked = false);
+    /**
+     * The Auto-Mask button: masks the photos that have no mask yet. When some have one (painted and refined
+     * masks among them), asks first: mask only the unmasked ones, re-mask all, or cancel. The question is a
+     * window-modal message box that does not block (message()).
+     */
+    void autoMaskClicked();
+    /** The message box the panel shows now (the Auto-Mask question or refused files), or nullptr. */
+    QMessageBox* message() const;
     /** Cancels the running and queued mask jobs. */
     void cancelJobs();
     bool isBusy() const { return m_running != nullptr; }
@@ -48,6 +67,13 @@ public:
     QString maskFolder() const;
     MaskEditor* maskEditor() const { return m_editor; }
     QListWidget* photoList() const { return m_photos; }
+    QListWidget* subjectList() const { return m_subjects; }
+    QLineEdit* identifierField() const { return m_identifier; }
+    /** The line under the mask editor: what the last import, mask or edit said. */
+    QLabel* statusLabel() const { return m_status; }
+    /** "Add a subject": a new subject with its own identifier (the first of sks, ohwx, phol, hta no subject
+     *  uses), selected, as one undo step. */
+    void addSubjectClicked();
     /** Decodes the photo thumbnails off the UI thread. */
     ThumbnailLoader* thumbnailLoader() const { return m_thumbnails; }
 
@@ -63,6 +89,9 @@ Q_SIGNALS:
     void jobFinished(int photoIndex, double seconds);
     void jobCancelled();
     void jobFailed(const QString& message);
+    /** A batch of addPhotos() was checked: `added` photos joined the subject, `refused` says why others did
+     *  not ("FILE: problem", one per file). */
+    void photosImported(int added, const QStringList& refused);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -77,9 +106,14 @@ private:
     /** Puts a decoded photo and mask into the editor. */
     void showPhoto(const QString& photoPath, const QString& maskPath, const QImage& photo, const QImage& mask,
                    const QString& error);
-    void addSubjectClicked();
     void removeSubjectClicked();
     void commitSubjectFields();
+    /** Adds the checked photos to `subjectId` (or a new subject when it is gone) and reports the refused. */
+    void finishImport(const QString& subjectId, const QStringList& accepted, const QStringList& refused);
+    /** Shows `box` without blocking, replacing the previous message. */
+    void showMessage(QMessageBox* box);
+    /** Queues automatic masks for `subjectId`'s photos. */
+    void autoMask(const QString& subjectId, bool onlyUnmasked);
     void removePhotoClicked();
     void enqueue(MaskRequest request);
     void startNext();
@@ -109,6 +143,10 @@ private:
     ThumbnailLoader* m_thumbnails;
     QString m_shownPhoto, m_shownMask; ///< what the mask editor shows (or is loading)
     bool m_photoLoading = false;       ///< a big photo is being decoded for the editor
+
+    QPointer<QMessageBox> m_message;
+    int m_importing = 0;      ///< batches being checked on m_importPool
+    QThreadPool m_importPool; ///< own pool: the destructor waits for exactly the import checks
 
     QThread m_thread;
     QList<MaskRequest> m_queue;

@@ -2,6 +2,8 @@
 
 #include "arg_parser.h"
 #include "doc/resource_paths.h"
+#include "ml/compute_device.h"
+#include "ml/compute_precision.h"
 
 #include <atomic>
 #include <csignal>
@@ -102,6 +104,28 @@ std::pair<int, int> parseSize(const std::string& text) {
         h <= 0)
         throw UsageError("size must look like 576x320, got '" + text + "'");
     return {w, h};
+}
+
+DeviceOptions readDeviceOptions(const ArgParser& ap, const std::string& defaultDevice) {
+    DeviceOptions o;
+    o.device = ap.get("--device", defaultDevice);
+    o.dtype = ap.get("--dtype", "auto");
+    ml::DeviceChoice device;
+    try {
+        device = ml::parse_device(o.device);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--device: ") + e.what());
+    }
+    // Throws DeviceUnavailable for a device this build or machine lacks, before anything is loaded.
+    const ml::ResolvedDevice resolved = ml::resolve_device(device);
+    try {
+        const ml::PrecisionChoice precision = ml::parse_precision(o.dtype);
+        if (precision == ml::PrecisionChoice::Fp16)
+            ml::resolve_precision(precision, resolved.device, 0); // refuses fp16 on the CPU
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--dtype: ") + e.what());
+    }
+    return o;
 }
 
 std::string resourceDir() {

@@ -41,6 +41,22 @@ int cancelledExitCode();
 /** Parses "576x320"; throws UsageError. */
 std::pair<int, int> parseSize(const std::string& text);
 
+class ArgParser;
+
+/** `--device` and `--dtype` of a command that runs a model, as the names to hand to its job. */
+struct DeviceOptions {
+    std::string device; ///< "auto", "cpu", "cuda" or "cuda:N"
+    std::string dtype;  ///< "auto", "fp32", "bf16" or "fp16"
+};
+
+/**
+ * Reads `--device` (default `defaultDevice`) and `--dtype` (default "auto") and checks them before anything
+ * loads: a misspelt name, or fp16 with a device that resolves to the CPU, throws UsageError (exit 2); a
+ * device this build or machine lacks (`cuda` on a LibTorch without CUDA) throws ml::DeviceUnavailable, a
+ * runtime_error whose message says what to use instead (exit 1).
+ */
+DeviceOptions readDeviceOptions(const ArgParser& ap, const std::string& defaultDevice = "auto");
+
 /** The resources folder (see doc/resource_paths.h). */
 std::string resourceDir();
 

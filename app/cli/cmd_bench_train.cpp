@@ -2,6 +2,8 @@
 #include "arg_parser.h"
 #include "cli_common.h"
 #include "command_registry.h"
+#include "ml/compute_device.h"
+#include "ml/compute_precision.h"
 #include "ml/subject_trainer.h"
 
 #include <cstdio>
@@ -13,6 +15,7 @@ int runBenchTrain(const Args& args) {
     ArgParser ap;
     ap.option("--config").option("--size").option("--frames").option("--images").option("--lora");
     ap.option("--steps").option("--warmup").option("--threads").option("--latent-scale").option("--seed");
+    ap.option("--device").option("--dtype");
     ap.flag("--checkpointing");
     ap.parse(args);
     if (!ap.positional().empty())
@@ -35,6 +38,19 @@ int runBenchTrain(const Args& args) {
     o.gradientCheckpointing = ap.has("--checkpointing");
     if (o.loraRank < 0)
         throw UsageError("--lora RANK must be at least 1 (0 = full UNet)");
+    // The CPU by default, as bench unet: a figure of this machine's cores unless a device is named.
+    const DeviceOptions deviceOptions = readDeviceOptions(ap, "cpu");
+    const ml::ResolvedDevice device = ml::resolve_device(ml::parse_device(deviceOptions.device));
+    ml::ResolvedPrecision precision;
+    try {
+        precision = ml::resolve_training_precision(ml::parse_precision(deviceOptions.dtype), device.device);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--dtype: ") + e.what());
+    }
+    o.device = device.device;
+    o.computeDtype = precision.dtype;
+    if (device.device.is_cuda() && precision.dtype == torch::kFloat32)
+        ml::set_cuda_tf32(false);
 
     const ml::TrainBenchResult r = ml::bench_training(o);
     std::printf("bench train: %s, %s%s\n", o.configPath.c_str(),
@@ -46,8 +62,12 @@ int runBenchTrain(const Args& args) {
         static_cast<long long>(o.images), static_cast<long long>(o.frames), o.threads);
     for (size_t i = 0; i < r.stepSeconds.size(); ++i)
         std::printf("  step %zu: %.3f s\n", i + 1, r.stepSeconds[i]);
-    std::printf("  median %.3f s/step, peak RSS %.2f GiB (estimate %.2f GiB)\n", r.medianSeconds,
-                r.peakRssGiB, r.estimatedGiB);
+    std::printf("  device %s; %s (%s)\n", ml::device_description(device.device).c_str(),
+                precision.name.c_str(), precision.reason.c_str());
+    std::printf("  median %.3f s/step, peak RSS %.2f GiB", r.medianSeconds, r.peakRssGiB);
+    if (r.peakDeviceGiB >= 0)
+        std::printf(", peak device memory %.2f GiB (allocated)", r.peakDeviceGiB);
+    std::printf(" (estimate %.2f GiB)\n", r.estimatedGiB);
     return 0;
 }
 
@@ -56,7 +76,7 @@ int runBenchTrain(const Args& args) {
 MB_CLI_COMMAND(
     "bench train",
     "--config PATH [--size WxH] [--frames F] [--images N] [--lora RANK] [--checkpointing] [--steps N] "
-    "[--threads T]",
+    "[--threads T] [--device auto|cpu|cuda|cuda:N] [--dtype auto|fp32|bf16|fp16]",
     "seconds per subject-learning step (photos + one clip + AdamW) on random weights, full or LoRA",
     runBenchTrain);
 

@@ -6,6 +6,8 @@
 #include "doc/atomic_file.h"
 #include "media/synthetic_clips.h"
 #include "media/video_io.h"
+#include "ml/compute_device.h"
+#include "ml/compute_precision.h"
 #include "ml/latent_preview.h"
 #include "ml/model_loader.h"
 #include "ml/pipeline.h"
@@ -95,6 +97,29 @@ ClipSource makeSource(const ArgParser& ap, uint64_t seed) {
     o.height = h;
     o.frames = int(ap.getInt("--frames", 8));
     o.seed = seed;
+    if (ap.has("--camera-travel")) {
+        // The largest camera travel of a clip, as fractions of the frame: the pans a user asks for should lie
+        // inside the range the model saw, not at its edge.
+        const std::string travel = ap.get("--camera-travel", "");
+        const size_t comma = travel.find(',');
+        try {
+            size_t used = 0;
+            const std::string xs = travel.substr(0, comma);
+            o.maxTravelX = std::stod(xs, &used);
+            if (used != xs.size())
+                throw std::invalid_argument(xs);
+            if (comma != std::string::npos) {
+                const std::string ys = travel.substr(comma + 1);
+                o.maxTravelY = std::stod(ys, &used);
+                if (used != ys.size())
+                    throw std::invalid_argument(ys);
+            }
+        } catch (const std::logic_error&) {
+            throw UsageError("--camera-travel wants X or X,Y (fractions of the frame), not '" + travel + "'");
+        }
+        if (!(o.maxTravelX >= 0.0 && o.maxTravelX <= 1.0 && o.maxTravelY >= 0.0 && o.maxTravelY <= 1.0))
+            throw UsageError("--camera-travel " + travel + " is outside 0..1 (fractions of the frame)");
+    }
     const std::string list = ap.get("--backgrounds", "");
     if (list.empty())
         throw UsageError("--backgrounds LIST is required (lines 'IMAGE | place words')");
@@ -119,6 +144,7 @@ std::string weightsFile(const ml::ModelFolder& folder, const char* component) {
 
 void declareCommon(ArgParser& ap) {
     ap.option("--backgrounds").option("--sprites").option("--size").option("--frames").option("--batch");
+    ap.option("--camera-travel");
     ap.option("--steps").option("--threads").option("--seed").option("--work").option("--lr");
     ap.option("--checkpoint-every").option("--warmup");
     ap.flag("--resume").flag("--progress");
@@ -140,6 +166,18 @@ void setJsonField(const std::string& path, const std::string& key, const json& v
     json j = ml::read_json_file(path);
     j[key] = value;
     writeFileAtomically(path, j.dump(2) + "\n");
+}
+
+/** --device and --dtype of a pretraining command: where it trains and what its forward passes compute in
+ *  (fp32 on the CPU; bf16/fp16 autocast on CUDA). Refused before anything loads. */
+std::pair<ml::ResolvedDevice, ml::ResolvedPrecision> trainingDevice(const ArgParser& ap) {
+    const DeviceOptions options = readDeviceOptions(ap);
+    const ml::ResolvedDevice device = ml::resolve_device(ml::parse_device(options.device));
+    try {
+        return {device, ml::resolve_training_precision(ml::parse_precision(options.dtype), device.device)};
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--dtype: ") + e.what());
+    }
 }
 
 int runInit(const Args& args) {
@@ -165,26 +203,33 @@ int runInit(const Args& args) {
 int runPretrainVae(const Args& args) {
     ArgParser ap;
     declareCommon(ap);
-    ap.option("--kl");
+    ap.option("--kl").option("--device").option("--dtype");
     ap.parse(args);
     ap.requirePositional(1, "the model folder");
     const ml::ModelFolder folder = openModel(ap.positional()[0]);
+    const auto [device, precision] = trainingDevice(ap);
     const auto threads = ml::configure_threads(int(ap.getInt("--threads", 0)));
     ml::PretrainOptions opt = optionsFrom(ap, 1e-3);
     opt.klWeight = ap.getDouble("--kl", opt.klWeight);
+    opt.computeDtype = precision.dtype;
     const ClipSource source = makeSource(ap, opt.seed);
 
     const std::string vaeDir = folder.componentDir("vae");
     ml::AutoencoderKL vae(
         ml::VaeConfig::from_json(ml::read_component_config(vaeDir), vaeDir + "/config.json"));
-    ml::initialise_vae_from_scratch(*vae, opt.seed);
+    ml::initialise_vae_from_scratch(*vae, opt.seed); // on the CPU: a seed gives the same weights anywhere
+    vae->to(device.device);
+    if (device.device.is_cuda() && precision.dtype == torch::kFloat32)
+        ml::set_cuda_tf32(false);
     ml::VaePretrainer trainer(vae.ptr(), opt);
     const std::string work = ap.get("--work", (fs::path(folder.root) / ".pretrain-vae").string());
     if (ap.has("--resume") && ml::PretrainerBase::has_checkpoint(work))
         trainer.load_checkpoint(work);
     const long long steps = ap.getInt("--steps", 2000);
-    std::fprintf(stderr, "pretrain vae: %lld steps, %d threads, from step %lld\n", steps,
-                 threads.torchThreads, (long long)trainer.steps_done());
+    std::fprintf(stderr, "pretrain vae: %lld steps, %d threads, from step %lld; device %s, %s (%s)\n", steps,
+                 threads.torchThreads, (long long)trainer.steps_done(),
+                 ml::device_description(device.device).c_str(), precision.name.c_str(),
+                 precision.reason.c_str());
     trainer.train(source, steps, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()), work,
                   ap.getInt("--checkpoint-every", 200));
 
@@ -204,13 +249,15 @@ int runPretrainUnet(const Args& args) {
     ArgParser ap;
     declareCommon(ap);
     ap.option("--caption-dropout").option("--ema");
-    ap.option("--clips");
+    ap.option("--clips").option("--device").option("--dtype");
     ap.flag("--train-text-encoder").flag("--from-weights");
     ap.parse(args);
     ap.requirePositional(1, "the model folder");
     const ml::ModelFolder folder = openModel(ap.positional()[0]);
+    const auto [device, precision] = trainingDevice(ap);
     const auto threads = ml::configure_threads(int(ap.getInt("--threads", 0)));
     ml::PretrainOptions opt = optionsFrom(ap, 2e-4);
+    opt.computeDtype = precision.dtype;
     opt.captionDropout = ap.getDouble("--caption-dropout", opt.captionDropout);
     opt.emaDecay = ap.getDouble("--ema", opt.emaDecay);
     const std::string clips = ap.get("--clips", "auto");
@@ -219,7 +266,9 @@ int runPretrainUnet(const Args& args) {
     // Two single-threaded clips side by side beat one batched pass at these sizes (measured: 0.51 s for two
     // 4-frame clips at 112×64, against 0.80 s batched on one thread and no better on two), so auto runs them
     // concurrently when it has the threads.
-    opt.concurrentClips = clips == "concurrent" || (clips == "auto" && threads.torchThreads >= 2);
+    // On a GPU the clips queue on one stream: auto batches them there (and autocast is per thread).
+    opt.concurrentClips =
+        clips == "concurrent" || (clips == "auto" && threads.torchThreads >= 2 && device.device.is_cpu());
     const ClipSource source = makeSource(ap, opt.seed + 1);
 
     torch::NoGradGuard noGradLoading;
@@ -227,11 +276,13 @@ int runPretrainUnet(const Args& args) {
     auto text = std::make_shared<ml::TrainingModels>();
     text->tokenizer = std::make_shared<const ml::ClipTokenizer>(folder.componentDir("tokenizer"));
     text->textEncoder = ml::load_clip_text_model(folder.componentDir("text_encoder"));
+    text->textEncoder->to(device.device);
     ml::LoadOptions strict;
     strict.requireComplete = true;
     const std::string vaeDir = folder.componentDir("vae");
     ml::AutoencoderKL vae(
         ml::VaeConfig::from_json(ml::read_component_config(vaeDir), vaeDir + "/config.json"));
+    vae->to(device.device);
     ml::load_component_weights(*vae, vaeDir, strict);
     const std::string unetDir = folder.componentDir("unet");
     ml::UNet3DConditionModel unet(
@@ -242,18 +293,21 @@ int runPretrainUnet(const Args& args) {
     if (fromWeights)
         ml::load_component_weights(*unet, unetDir, strict);
     else
-        ml::initialise_unet_from_scratch(*unet, opt.seed);
+        ml::initialise_unet_from_scratch(*unet, opt.seed); // on the CPU: the same weights on every device
+    unet->to(device.device);
+    if (device.device.is_cuda() && precision.dtype == torch::kFloat32)
+        ml::set_cuda_tf32(false);
     const std::string schedDir = folder.componentDir("scheduler");
     const ml::DDIMScheduler schedule(
         ml::SchedulerConfig::from_json(ml::read_component_config(schedDir), schedDir));
     const bool trainText = ap.has("--train-text-encoder");
-    auto encode = [text, trainText](const std::vector<std::string>& prompts) {
+    auto encode = [text, trainText, where = device.device](const std::vector<std::string>& prompts) {
         if (!trainText)
             return ml::encode_prompts(*text, prompts);
         std::vector<torch::Tensor> ids; // as encode_prompts, but with autograd: the encoder trains
         for (const auto& p : prompts)
             ids.push_back(torch::tensor(text->tokenizer->encode_padded(p, 77).ids, torch::kLong));
-        return text->textEncoder->forward(torch::stack(ids)).last_hidden_state;
+        return text->textEncoder->forward(torch::stack(ids).to(where)).last_hidden_state;
     };
     ml::UNetPretrainer trainer(unet.ptr(), vae.ptr(), encode, schedule, opt,
                                trainText ? text->textEncoder.ptr() : nullptr);
@@ -261,10 +315,13 @@ int runPretrainUnet(const Args& args) {
     if (ap.has("--resume") && ml::PretrainerBase::has_checkpoint(work))
         trainer.load_checkpoint(work);
     const long long steps = ap.getInt("--steps", 10000);
-    std::fprintf(stderr, "pretrain unet: %lld steps of %lld clips, %d threads, from step %lld%s%s\n", steps,
-                 (long long)source.batch, threads.torchThreads, (long long)trainer.steps_done(),
-                 trainer.steps_done() == 0 && fromWeights ? " (starting from the folder's weights)" : "",
-                 trainText ? ", text encoder trained too" : "");
+    std::fprintf(
+        stderr,
+        "pretrain unet: %lld steps of %lld clips, %d threads, from step %lld%s%s; device %s, %s (%s)\n",
+        steps, (long long)source.batch, threads.torchThreads, (long long)trainer.steps_done(),
+        trainer.steps_done() == 0 && fromWeights ? " (starting from the folder's weights)" : "",
+        trainText ? ", text encoder trained too" : "", ml::device_description(device.device).c_str(),
+        precision.name.c_str(), precision.reason.c_str());
     {
         torch::AutoGradMode grad(true);
         trainer.train(source, steps, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()), work,
@@ -399,14 +456,14 @@ MB_CLI_COMMAND(
     "pretrain vae",
     "MODEL_DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--batch B] [--steps N] "
     "[--lr X] [--warmup N] [--kl X] [--work DIR] [--checkpoint-every N] [--resume] [--threads T] [--seed S] "
-    "[--progress]",
+    "[--device auto|cpu|cuda|cuda:N] [--dtype auto|fp32|bf16|fp16] [--progress]",
     "trains the model folder's VAE from scratch on synthetic clips; sets its scaling_factor", runPretrainVae);
 MB_CLI_COMMAND(
     "pretrain unet",
     "MODEL_DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--batch B] [--steps N] "
-    "[--lr X] [--warmup N] [--caption-dropout P] [--ema D] [--clips auto|concurrent|batched] [--work DIR] "
+    "[--camera-travel X[,Y]] [--lr X] [--warmup N] [--caption-dropout P] [--ema D] [--clips auto|concurrent|batched] [--work DIR] "
     "[--checkpoint-every N] [--resume] [--from-weights] [--train-text-encoder] [--threads T] [--seed S] "
-    "[--progress]",
+    "[--device auto|cpu|cuda|cuda:N] [--dtype auto|fp32|bf16|fp16] [--progress]",
     "trains the model folder's UNet on captioned synthetic clips (from scratch, or from its weights with "
     "--from-weights; the VAE frozen, the text encoder's layers trained with --train-text-encoder); writes "
     "the moving average of the weights",
@@ -419,7 +476,7 @@ MB_CLI_COMMAND(
     "renders) on takes the model generates from the clips' captions; writes vae/latent_rgb.json",
     runPreviewMap);
 MB_CLI_COMMAND("pretrain clips",
-               "-o DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--count N] [--first I] "
+               "-o DIR --backgrounds LIST [--sprites LIST] [--size WxH] [--frames F] [--camera-travel X[,Y]] [--count N] [--first I] "
                "[--seed S]",
                "writes synthetic training clips (NAME.mp4 + NAME.txt caption) to look at, or to use as "
                "preservation clips",

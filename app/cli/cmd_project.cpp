@@ -4,7 +4,9 @@
 #include "command_registry.h"
 #include "doc/project_io.h"
 #include "doc/shot_layout.h"
+#include "jobs/render_job.h"
 #include "media/animatic.h"
+#include "ml/prompt_tokens.h"
 
 #include <cstdio>
 #include <iostream>
@@ -12,14 +14,32 @@
 namespace mb::cli {
 namespace {
 
+/** What validate reports for the project at `path`: validateProject (images read, paths outside the
+ *  project's folder warned about) and the prompt's length in the tokens of the model that will render it. */
+std::vector<ValidationIssue> checkProject(const Project& p, const std::string& path, int sizeMultiple,
+                                          const std::string& model) {
+    auto issues = validateProject(p, sizeMultiple, projectFolderOf(path));
+    std::string modelDir;
+    try {
+        modelDir = resolveModelFolder(p, model);
+    } catch (const std::exception& e) {
+        issues.push_back({ValidationIssue::Severity::Warning, "$.render.model",
+                          std::string("prompt length not checked: ") + e.what()});
+        return issues;
+    }
+    for (auto& i : ml::promptLengthIssues(p, modelDir))
+        issues.push_back(std::move(i));
+    return issues;
+}
+
 int runValidate(const Args& args) {
     ArgParser ap;
-    ap.option("--size-multiple");
+    ap.option("--size-multiple").option("--model");
     ap.parse(args);
     ap.requirePositional(1, "one project file");
     const std::string path = ap.positional()[0];
     Project p = loadProject(path);
-    const auto issues = validateProject(p, int(ap.getInt("--size-multiple", 8)));
+    const auto issues = checkProject(p, path, int(ap.getInt("--size-multiple", 8)), ap.get("--model", ""));
     int errors = 0;
     for (const auto& i : issues) {
         const bool err = i.severity == ValidationIssue::Severity::Error;
@@ -34,9 +54,23 @@ int runValidate(const Args& args) {
 
 int runInfo(const Args& args) {
     ArgParser ap;
+    ap.option("--size-multiple");
     ap.parse(args);
     ap.requirePositional(1, "one project file");
-    Project p = loadProject(ap.positional()[0]);
+    const std::string path = ap.positional()[0];
+    Project p = loadProject(path);
+    // A project that validate rejects gets no table (what it would show is not what renders) and a
+    // non-zero exit, so a script that runs info first does not go on with it.
+    int errors = 0;
+    for (const auto& i : validateProject(p, int(ap.getInt("--size-multiple", 8)), projectFolderOf(path)))
+        if (i.severity == ValidationIssue::Severity::Error) {
+            ++errors;
+            std::cerr << path << ": " << i.where << ": error: " << i.message << "\n";
+        }
+    if (errors) {
+        std::cerr << path << ": invalid (" << errors << " errors; `validate` lists warnings too)\n";
+        return 1;
+    }
     const Shot& s = p.shot;
     std::printf("prompt: %s\n", p.resolvedPrompt().c_str());
     std::printf("shot: %d frames, %.3g fps, %dx%d, seed %llu, %d steps, guidance %.3g\n", s.frames, s.fps,
@@ -79,16 +113,23 @@ int runAnimatic(const Args& args) {
     opts.crf = int(ap.getInt("--crf", 18));
     opts.preset = ap.get("--preset", "medium");
     const std::string out = *ap.get("--output");
-    media::renderAnimaticVideo(p, out, opts, makeConsoleJobControl(ap.has("--progress")));
+    // The first SIGINT/SIGTERM stops between frames and the encoder removes its partial file (exit 130/143,
+    // as render and train do); installed over an inherited ignored SIGINT too.
+    media::renderAnimaticVideo(p, out, opts, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()));
     std::cout << out << "\n";
     return 0;
 }
 
-MB_CLI_COMMAND("validate", "PROJECT [--size-multiple N]",
-               "checks a project file and prints every problem with its JSON path (exit 1 on errors)",
+MB_CLI_COMMAND("validate", "PROJECT [--size-multiple N] [--model DIR]",
+               "checks a project file (images' headers included) and prints every problem with its JSON path "
+               "(exit 1 on errors); warns about images outside the project's folder and prompts longer than "
+               "the text encoder of the model (the project's, DIR, or the built-in one) reads",
                runValidate);
-MB_CLI_COMMAND("info", "PROJECT",
-               "prints the shot, subjects, and per-frame boxes and camera offsets as a table", runInfo);
+MB_CLI_COMMAND(
+    "info", "PROJECT [--size-multiple N]",
+    "prints the shot, subjects, and per-frame boxes and camera offsets as a table (exit 1, with the "
+    "errors, on a project that validate rejects)",
+    runInfo);
 MB_CLI_COMMAND(
     "animatic", "PROJECT -o OUT.mp4 [--crf N] [--preset P] [--progress]",
     "renders the storyboard preview (masked cut-outs moving in their boxes over the panning background) "

@@ -5,6 +5,7 @@
 #include "doc/project_io.h"
 #include "jobs/render_job.h"
 #include "media/image_io.h"
+#include "ml/prompt_tokens.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -48,7 +49,7 @@ int runRender(const Args& args) {
     ArgParser ap;
     ap.option("--output", "-o").option("--seed").option("--model").option("--threads").option("--frames");
     ap.option("--size").option("--steps").option("--crf").option("--guidance-passes");
-    ap.option("--sampler").option("--dtype").option("--preview-file");
+    ap.option("--sampler").option("--dtype").option("--device").option("--preview-file");
     ap.flag("--progress").flag("--no-subject-control").flag("--no-camera-control");
     ap.parse(args);
     ap.requirePositional(1, "one project file");
@@ -80,10 +81,9 @@ int runRender(const Args& args) {
             throw UsageError("--sampler must be ddim, dpmpp-2m, dpmpp-2m-karras or euler, got '" +
                              req.sampler + "'");
     }
-    req.precision = ap.get("--dtype", "auto");
-    if (req.precision != "auto" && req.precision != "fp32" && req.precision != "bf16" &&
-        req.precision != "fp16")
-        throw UsageError("--dtype must be auto, fp32, bf16 or fp16, got '" + req.precision + "'");
+    const DeviceOptions device = readDeviceOptions(ap); // refuses a device this build lacks, before loading
+    req.device = device.device;
+    req.precision = device.dtype;
     req.subjectControl = !ap.has("--no-subject-control");
     req.cameraControl = !ap.has("--no-camera-control");
     const std::string passes = ap.get("--guidance-passes", "auto");
@@ -96,6 +96,11 @@ int runRender(const Args& args) {
             throw UsageError("--preview-file needs a PNG path");
         req.onPreview = previewWriter(preview, ap.has("--progress"));
     }
+    try { // the pipeline cuts a prompt at the text encoder's 77 tokens without a word: say so first
+        for (const auto& w : ml::promptLengthIssues(project, resolveModelFolder(project, req.model)))
+            std::fprintf(stderr, "render: warning: %s: %s\n", w.where.c_str(), w.message.c_str());
+    } catch (const std::exception&) { // no model folder: renderTake reports that
+    }
     const RenderResult r =
         renderTake(project, req, makeConsoleJobControl(ap.has("--progress"), cancelOnSignals()));
     std::printf("%s\n%s\n", r.video.c_str(), r.sidecar.c_str());
@@ -107,7 +112,8 @@ int runRender(const Args& args) {
 MB_CLI_COMMAND(
     "render",
     "PROJECT -o OUT.mp4 [--seed S] [--model DIR] [--threads T] [--frames F] [--size WxH] [--steps N] "
-    "[--sampler ddim|dpmpp-2m|dpmpp-2m-karras|euler] [--dtype auto|fp32|bf16] [--crf N] "
+    "[--sampler ddim|dpmpp-2m|dpmpp-2m-karras|euler] [--dtype auto|fp32|bf16|fp16] "
+    "[--device auto|cpu|cuda|cuda:N] [--crf N] "
     "[--no-subject-control] "
     "[--no-camera-control] [--guidance-passes auto|concurrent|sequential] [--preview-file PNG] [--progress]",
     "generates a take with the diffusion model, subject boxes and camera pan; writes OUT.mp4 and its "

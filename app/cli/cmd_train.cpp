@@ -19,7 +19,9 @@ int runTrain(const Args& args) {
         .option("--seed")
         .option("--checkpoint-every")
         .option("--memory-limit")
-        .option("--checkpointing");
+        .option("--checkpointing")
+        .option("--device")
+        .option("--dtype");
     ap.flag("--full")
         .flag("--no-region-loss")
         .flag("--no-stca-loss")
@@ -32,6 +34,7 @@ int runTrain(const Args& args) {
         throw UsageError("give at most one of --lora RANK and --full");
     const std::string projectPath = ap.positional()[0];
     Project project = loadProject(projectPath);
+    const DeviceOptions device = readDeviceOptions(ap); // refuses a device this build lacks, before loading
 
     TrainRequest req;
     req.projectPath = projectPath;
@@ -69,6 +72,8 @@ int runTrain(const Args& args) {
     if (checkpointing != "auto" && checkpointing != "on" && checkpointing != "off")
         throw UsageError("--checkpointing must be auto, on or off, got '" + checkpointing + "'");
     req.gradientCheckpointing = checkpointing == "on" ? 1 : checkpointing == "off" ? 0 : -1;
+    req.device = device.device;
+    req.precision = device.dtype;
     if (ap.has("--size")) {
         auto [w, h] = parseSize(*ap.get("--size"));
         req.width = w;
@@ -89,9 +94,11 @@ int runTrain(const Args& args) {
     saveProject(project, projectPath);
     std::printf("%s\n", r.checkpoint.c_str());
     std::fprintf(stderr,
-                 "trained %s%s for %d steps in %.1f s (%.2f s/step), final loss %.6g; project updated\n",
+                 "trained %s%s for %d steps in %.1f s (%.2f s/step, %s, %s), final loss %.6g; project "
+                 "updated\n",
                  r.kind.c_str(), r.kind == "lora" ? (" rank " + std::to_string(r.loraRank)).c_str() : "",
-                 r.stepsDone, r.seconds, r.secondsPerStep, r.finalLoss);
+                 r.stepsDone, r.seconds, r.secondsPerStep, r.device.c_str(), r.precision.c_str(),
+                 r.finalLoss);
     return 0;
 }
 
@@ -99,7 +106,8 @@ MB_CLI_COMMAND(
     "train",
     "PROJECT [--steps N] [--lora RANK | --full] [--no-region-loss] [--no-stca-loss] [--no-video-loss] "
     "[--preservation DIR] [--resume] [--threads T] [--size WxH] [--frames F] [--model DIR] [--seed S] "
-    "[--checkpoint-every N] [--memory-limit GIB] [--checkpointing auto|on|off] [--progress]",
+    "[--checkpoint-every N] [--memory-limit GIB] [--checkpointing auto|on|off] "
+    "[--device auto|cpu|cuda|cuda:N] [--dtype auto|fp32|bf16|fp16] [--progress]",
     "fine-tunes the model on the project's learned subjects (MotionBooth subject learning) and sets "
     "the project's render checkpoint to the result",
     runTrain);

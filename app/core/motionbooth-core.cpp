@@ -2,7 +2,8 @@
 // both configurations, -DMB_CORE_ONLY=ON included. What a GPU machine with nothing but a CUDA LibTorch runs:
 //   bench-unet  seconds per CFG UNet step and peak memory on a device, in a dtype;
 //   generate    a plain text-to-video take to raw frames (safetensors, uint8 [F, H, W, 3]) + a JSON sidecar;
-//   parity      the tiny reference model's max-diffs against diffusers' vectors on a device.
+//   parity      the tiny reference model's max-diffs against diffusers' vectors on a device;
+//   bench-train seconds per subject fine-tuning step (photos + one clip + AdamW) and peak memory.
 // Exit codes: 0 done, 1 error (a device that is not there included), 2 usage.
 #include "arg_parser.h"
 
@@ -14,6 +15,7 @@
 #include "ml/reference_parity.h"
 #include "ml/safetensors.h"
 #include "ml/sampler.h"
+#include "ml/subject_trainer.h"
 #include "ml/threads.h"
 #include "ml/unet3d.h"
 
@@ -341,6 +343,82 @@ int devices(const std::vector<std::string>& args) {
     return 0;
 }
 
+int benchTrain(const std::vector<std::string>& args) {
+    ArgParser ap;
+    ap.option("--config").option("--size").option("--frames").option("--images").option("--lora");
+    ap.option("--steps").option("--warmup").option("--threads").option("--seed").option("--device");
+    ap.option("--dtype").option("--json").flag("--checkpointing");
+    ap.parse(args);
+    if (!ap.positional().empty())
+        throw UsageError("unexpected argument " + ap.positional()[0]);
+    if (!ap.has("--config"))
+        throw UsageError("--config PATH (a UNet config.json; the weights are random) is required");
+    const ml::ResolvedDevice device = deviceOption(ap);
+    ml::ResolvedPrecision precision;
+    try {
+        precision = ml::resolve_training_precision(dtypeOption(ap), device.device);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--dtype: ") + e.what());
+    }
+    if (device.device.is_cuda() && precision.dtype == torch::kFloat32)
+        ml::set_cuda_tf32(false);
+    ml::TrainBenchOptions o;
+    o.configPath = *ap.get("--config");
+    const auto [w, h] = parseSize(ap.get("--size", "256x144"));
+    o.width = w;
+    o.height = h;
+    o.frames = ap.getInt("--frames", 8);
+    o.images = ap.getInt("--images", 5);
+    o.loraRank = ap.getInt("--lora", 0);
+    if (o.loraRank < 0)
+        throw UsageError("--lora RANK must be at least 1 (0 = the full UNet)");
+    o.steps = int(ap.getInt("--steps", 3));
+    o.warmup = int(ap.getInt("--warmup", 1));
+    o.threads = int(ap.getInt("--threads", 0));
+    o.seed = uint64_t(ap.getInt("--seed", 0));
+    o.gradientCheckpointing = ap.has("--checkpointing");
+    o.device = device.device;
+    o.computeDtype = precision.dtype;
+    const ml::TrainBenchResult r = ml::bench_training(o);
+    double total = 0;
+    for (double s : r.stepSeconds)
+        total += s;
+    const std::string kind = o.loraRank ? "LoRA rank " + std::to_string(o.loraRank) : "full UNet";
+    std::printf("bench-train: %s, %s%s; device %s; %s (%s)\n", o.configPath.c_str(), kind.c_str(),
+                o.gradientCheckpointing ? ", gradient checkpointing" : "",
+                ml::device_description(device.device).c_str(), precision.name.c_str(),
+                precision.reason.c_str());
+    std::printf("  %lld parameters, %lld trained; %lldx%lld px, %lld photos + %lld-frame clip per step\n",
+                static_cast<long long>(r.parameters), static_cast<long long>(r.trainable),
+                static_cast<long long>(w), static_cast<long long>(h), static_cast<long long>(o.images),
+                static_cast<long long>(o.frames));
+    std::printf("  %zu steps in %.2f s, median %.4f s/step; peak device memory %s (allocated); peak RSS "
+                "%.2f GiB (estimate %.2f GiB)\n",
+                r.stepSeconds.size(), total, r.medianSeconds, gib(r.peakDeviceGiB).c_str(), r.peakRssGiB,
+                r.estimatedGiB);
+    if (ap.has("--json"))
+        writeJson(
+            *ap.get("--json"),
+            {{"config", o.configPath},
+             {"device", ml::device_description(device.device)},
+             {"dtype", precision.name},
+             {"kind", o.loraRank ? "lora" : "full"},
+             {"lora_rank", o.loraRank},
+             {"gradient_checkpointing", o.gradientCheckpointing},
+             {"size", std::to_string(w) + "x" + std::to_string(h)},
+             {"frames", o.frames},
+             {"images", o.images},
+             {"parameters", r.parameters},
+             {"trainable", r.trainable},
+             {"step_seconds", r.stepSeconds},
+             {"steps_total_s", total},
+             {"step_median_s", r.medianSeconds},
+             {"peak_alloc_gib", r.peakDeviceGiB < 0 ? nlohmann::json() : nlohmann::json(r.peakDeviceGiB)},
+             {"peak_rss_gib", r.peakRssGiB},
+             {"estimated_gib", r.estimatedGiB}});
+    return 0;
+}
+
 void usage() {
     std::cout
         << "motionbooth-core — the LibTorch-only part of MotionBooth's render node\n\n"
@@ -354,7 +432,10 @@ void usage() {
            "      (uint8 frames [F, H, W, 3] under \"frames\"; OUT.safetensors.json: seconds, device, ...)\n"
            "  motionbooth-core parity [--device D] [--dtype fp32|bf16|fp16] [--tf32] [--tolerance-scale X]\n"
            "      [--reference DIR] [--json FILE]   (exit 1 when a check fails)\n"
-           "  motionbooth-core devices [--require auto|cpu|cuda|cuda:N]   (exit 1 when it is not there)\n";
+           "  motionbooth-core devices [--require auto|cpu|cuda|cuda:N]   (exit 1 when it is not there)\n"
+           "  motionbooth-core bench-train --config unet/config.json [--size WxH] [--frames F] [--images N]\n"
+           "      [--lora RANK] [--checkpointing] [--device D] [--dtype auto|fp32|bf16|fp16] [--steps N]\n"
+           "      [--warmup N] [--threads T] [--json FILE]   (random weights; fp16/bf16 on CUDA only)\n";
 }
 
 } // namespace
@@ -377,6 +458,8 @@ int main(int argc, char** argv) {
             return parity(args);
         if (command == "devices")
             return devices(args);
+        if (command == "bench-train")
+            return benchTrain(args);
         std::cerr << "motionbooth-core: unknown command '" << command << "' (try --help)\n";
         return 2;
     } catch (const UsageError& e) {

@@ -12,7 +12,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
 #include <QTimer>
 #include <QTranslator>
 #include <cstdio>
@@ -30,13 +29,20 @@ int main(int argc, char** argv) {
     // Translations: the user's choice in Preferences, else the system locale.
     const QString language = mb::ui::AppSettings::language();
     const QLocale locale = language.isEmpty() ? QLocale() : QLocale(language);
+    // Dates, numbers and Qt's own dialogs follow the chosen language too, not only the editor's strings.
+    QLocale::setDefault(locale);
     QTranslator appTranslator, qtTranslator;
     const QString catalogue = mb::i18n::catalogueFor(locale);
     if (!catalogue.isEmpty() && appTranslator.load(catalogue))
         QApplication::installTranslator(&appTranslator);
-    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (mb::i18n::loadQtCatalogue(qtTranslator, locale))
         QApplication::installTranslator(&qtTranslator);
+    else if (locale.language() != QLocale::English && locale.language() != QLocale::C)
+        std::fprintf(stderr,
+                     "motionbooth: Qt's own translations (qtbase_%s.qm) are not in %s: standard buttons and "
+                     "file dialogs stay English (Debian: install qt6-translations-l10n)\n",
+                     qPrintable(QLocale::languageToCode(locale.language())),
+                     qPrintable(mb::i18n::qtCatalogueFolder()));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "MotionBooth Studio editor"));

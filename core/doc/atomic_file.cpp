@@ -103,6 +103,27 @@ std::string checkWritableOutput(const std::string& path) {
     throw refusal(path, real, st.st_mode);
 }
 
+std::string checkOutputFolderWritable(const std::string& path) {
+    const std::string real = checkWritableOutput(path);
+    const fs::path target(real);
+    const fs::path dir = folderOfFile(target);
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+        throw std::runtime_error(path + ": the folder " + dir.string() + " does not exist");
+    if (!fs::is_directory(dir, ec))
+        throw std::runtime_error(path + ": " + dir.string() + " is not a folder");
+    // Creating a file is the only test that covers permissions, read-only mounts and ACLs alike. Named like
+    // writeFileAtomically's temporary files, so one left by a kill is cleaned up as theirs are.
+    const fs::path probe =
+        dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-probe");
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw sysError(path, "cannot create files in " + dir.string(), errno);
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return real;
+}
+
 void moveIntoPlace(const std::string& temp, const std::string& target, const std::string& shownPath) {
     struct stat st;
     if (::lstat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {

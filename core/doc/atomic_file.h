@@ -36,6 +36,16 @@ std::string resolveSymlinks(const std::string& path);
 std::string checkWritableOutput(const std::string& path);
 
 /**
+ * checkWritableOutput, then checks that a file can be created in the output's folder (it exists, is a folder,
+ * and this process may create files there: permissions, a read-only mount) by creating and removing a probe
+ * file. For jobs that run long before they write (a render's denoise): they call it first, so an unwritable
+ * folder is found in a second, not after the work. Returns what checkWritableOutput returns; throws
+ * std::runtime_error naming `path`, the folder and the system error, e.g. "OUT: cannot create files in DIR:
+ * Permission denied".
+ */
+std::string checkOutputFolderWritable(const std::string& path);
+
+/**
  * Renames the finished temporary file `temp` over `target` (a path checkWritableOutput returned) and fsyncs
  * the folder. Just before the rename it checks again that `target` is absent or a regular file, so
  * something that appeared there while the file was being written is not replaced either. On failure removes

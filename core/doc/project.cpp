@@ -1,5 +1,7 @@
 #include "doc/project.h"
 
+#include "doc/image_header.h"
+
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -63,13 +65,44 @@ std::string Project::resolvedPrompt() const {
     return out;
 }
 
-std::vector<ValidationIssue> validateProject(const Project& project, int sizeMultiple) {
+namespace {
+
+/** True when `path` (absolute, normalised) lies inside `folder`. */
+bool isInside(const std::string& path, const std::string& folder) {
+    namespace fs = std::filesystem;
+    const fs::path rel =
+        fs::path(path).lexically_normal().lexically_relative(fs::path(folder).lexically_normal());
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+} // namespace
+
+std::vector<ValidationIssue> validateProject(const Project& project, int sizeMultiple,
+                                             const std::string& projectFolder) {
     std::vector<ValidationIssue> issues;
     auto error = [&](std::string where, std::string msg) {
         issues.push_back({ValidationIssue::Severity::Error, std::move(where), std::move(msg)});
     };
     auto warn = [&](std::string where, std::string msg) {
         issues.push_back({ValidationIssue::Severity::Warning, std::move(where), std::move(msg)});
+    };
+    // An image that exists must also decode: its header and structure are read here (not its pixels), so a
+    // corrupt, truncated or oversized file is found before a render or a fine-tune runs into it.
+    auto checkImage = [&](const std::string& where, const std::string& what, const std::string& path) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec)) {
+            error(where, what + " not found: " + path);
+            return;
+        }
+        try {
+            (void)readImageHeader(path);
+        } catch (const std::exception& e) {
+            error(where, what + " is not usable: " + e.what());
+        }
+    };
+    auto checkInside = [&](const std::string& where, const std::string& what, const std::string& path) {
+        if (!projectFolder.empty() && !path.empty() && !isInside(path, projectFolder))
+            warn(where, what + " " + path + " lies outside the project folder " + projectFolder);
     };
     const Shot& shot = project.shot;
     if (shot.frames < 1)
@@ -103,11 +136,12 @@ std::vector<ValidationIssue> validateProject(const Project& project, int sizeMul
         for (size_t j = 0; j < s.photos.size(); ++j) {
             const auto& ph = s.photos[j];
             const std::string pw = where + ".photos[" + std::to_string(j) + "]";
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(ph.image, ec))
-                error(pw + ".image", "photo not found: " + ph.image);
-            if (!ph.mask.empty() && !std::filesystem::is_regular_file(ph.mask, ec))
-                error(pw + ".mask", "mask not found: " + ph.mask);
+            checkImage(pw + ".image", "photo", ph.image);
+            checkInside(pw + ".image", "photo", ph.image);
+            if (!ph.mask.empty()) {
+                checkImage(pw + ".mask", "mask", ph.mask);
+                checkInside(pw + ".mask", "mask", ph.mask);
+            }
         }
     }
     for (size_t i = 0; i < project.boxTracks.size(); ++i) {
@@ -152,9 +186,8 @@ std::vector<ValidationIssue> validateProject(const Project& project, int sizeMul
         error("$.shot.prompt", e.what());
     }
     if (!project.background.empty()) {
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(project.background, ec))
-            error("$.background", "background image not found: " + project.background);
+        checkImage("$.background", "background image", project.background);
+        checkInside("$.background", "background image", project.background);
     }
     return issues;
 }

@@ -144,8 +144,13 @@ struct ValidationIssue {
  * Checks what a render needs: sizes (multiples of `sizeMultiple`, ruling 12), frame count, subject ids,
  * photos present on disk, tracks referring to subjects, boxes with positive size that overlap the frame,
  * placeholders in the prompt, the render checkpoint (when set) present on disk. 3–10 photos are recommended
- * (a warning outside that, ruling 11).
+ * (a warning outside that, ruling 11). Every photo, mask and background that exists has its header read
+ * (doc/image_header.h): a corrupt, truncated or oversized image is an error naming its JSON path and file.
+ * With `projectFolder` (the folder of the project file) set, a photo, mask or background outside that folder
+ * is a warning: a project copied elsewhere, or handed in from someone else, may reach into files it
+ * does not own (`../../..`, absolute paths).
  */
-std::vector<ValidationIssue> validateProject(const Project& project, int sizeMultiple = 8);
+std::vector<ValidationIssue> validateProject(const Project& project, int sizeMultiple = 8,
+                                             const std::string& projectFolder = {});
 
 } // namespace mb

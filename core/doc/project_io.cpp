@@ -23,6 +23,67 @@ ProjectFileError::ProjectFileError(std::string file, std::string jsonPath, std::
 
 namespace {
 
+std::string numberText(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+/** The allowed range of one numeric value of the file, by its JSON path with indices left out. */
+struct Range {
+    double lo, hi;
+    bool loOpen = false; ///< (lo, hi] instead of [lo, hi]
+    bool integer = false;
+    std::string text() const {
+        // The largest seed, 2^64 - 1, which a double cannot show exactly.
+        const std::string high =
+            integer && hi >= 18446744073709551615.0 ? "18446744073709551615" : numberText(hi);
+        return std::string(loOpen ? "(" : "") + numberText(lo) + ".." + high + (loOpen ? "]" : "");
+    }
+};
+
+/** One table for every number the format has: what parse() checks and what an unreadable number's error
+ *  (1e999) names. Box corners are in frames (0..1 is the frame) and so are camera offsets; both may leave
+ *  the frame, but not by more than kMaxFrameSpan frames. */
+const Range* rangeOf(const std::string& path) {
+    std::string pattern;
+    for (size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '[') {
+            pattern += "[]";
+            i = path.find(']', i);
+            if (i == std::string::npos)
+                break;
+        } else {
+            pattern += path[i];
+        }
+    }
+    static const std::vector<std::pair<std::string, Range>> table = {
+        {"$.format_version", {1, double(Project::kFormatVersion), false, true}},
+        {"$.shot.frames", {1, 100000, false, true}},
+        {"$.shot.fps", {0, 1000, true}},
+        {"$.shot.width", {1, 16384, false, true}},
+        {"$.shot.height", {1, 16384, false, true}},
+        {"$.shot.seed", {0, 18446744073709551615.0, false, true}},
+        {"$.shot.steps", {1, 10000, false, true}},
+        {"$.shot.guidance_scale", {0, 100}},
+        {"$.box_tracks[].keyframes[].time", {0, 1}},
+        {"$.box_tracks[].keyframes[].box[]", {-kMaxFrameSpan, kMaxFrameSpan}},
+        {"$.box_tracks[].keyframes[].easing.bezier[]", {-kMaxFrameSpan, kMaxFrameSpan}},
+        {"$.camera.keyframes[].time", {0, 1}},
+        {"$.camera.keyframes[].offset[]", {-kMaxFrameSpan, kMaxFrameSpan}},
+        {"$.camera.keyframes[].easing.bezier[]", {-kMaxFrameSpan, kMaxFrameSpan}},
+        {"$.render.edit_scale", {0, 1000}},
+        {"$.render.amplify_steps", {0, 10000, false, true}},
+        {"$.render.shift_start_step", {0, 10000, false, true}},
+        {"$.render.shift_steps", {0, 10000, false, true}},
+        {"$.takes[].seed", {0, 18446744073709551615.0, false, true}},
+    };
+    for (const auto& [p, r] : table)
+        if (p == pattern)
+            return &r;
+    return nullptr;
+}
+
 /** A JSON value with the path that led to it, so every error names where it happened. */
 class In {
 public:
@@ -55,12 +116,27 @@ public:
             fail("expected a string");
         return m_v.get<std::string>();
     }
+    /** A text of at most kMaxProjectTextBytes (prompts, names: what reaches the tokenizer). */
+    std::string text() const {
+        if (!m_v.is_string())
+            fail("expected a string");
+        const auto& t = m_v.get_ref<const std::string&>();
+        if (t.size() > kMaxProjectTextBytes)
+            fail("the text is " + std::to_string(t.size()) + " bytes long; at most " +
+                 std::to_string(kMaxProjectTextBytes) + " bytes are allowed");
+        return t;
+    }
+    /** A finite number within the range rangeOf() gives for this path (when it names one). */
     double num() const {
         if (!m_v.is_number())
             fail("expected a number");
         double d = m_v.get<double>();
+        const Range* r = rangeOf(m_path);
         if (!std::isfinite(d))
-            fail("expected a finite number");
+            fail("expected a finite number" + (r ? " within " + r->text() : std::string()));
+        if (r && (d > r->hi || d < r->lo || (r->loOpen && d == r->lo)))
+            fail(m_path.substr(m_path.rfind('.') + 1) + " must be within " + r->text() + ", is " +
+                 numberText(d));
         return d;
     }
     long long integer() const {
@@ -82,15 +158,20 @@ public:
     std::string str(const std::string& key, const std::string& def) const {
         return has(key) ? at(key).str() : def;
     }
+    std::string text(const std::string& key, const std::string& def) const {
+        return has(key) ? at(key).text() : def;
+    }
     double num(const std::string& key, double def) const { return has(key) ? at(key).num() : def; }
     bool boolean(const std::string& key, bool def) const { return has(key) ? at(key).boolean() : def; }
-    int intIn(const std::string& key, int def, long long lo, long long hi) const {
+    /** An optional integer member within the range rangeOf() gives for its path. */
+    int intIn(const std::string& key, int def) const {
         if (!has(key))
             return def;
         In v = at(key);
         long long x = v.integer();
-        if (x < lo || x > hi)
-            v.fail("must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", is " +
+        const Range* r = rangeOf(v.path());
+        if (r && (double(x) < r->lo || double(x) > r->hi))
+            v.fail("must be between " + numberText(r->lo) + " and " + numberText(r->hi) + ", is " +
                    std::to_string(x));
         return int(x);
     }
@@ -188,17 +269,15 @@ Project parse(const json& root, const std::string& file, const std::string& base
     if (r.has("shot")) {
         In s = r.at("shot");
         Shot& sh = p.shot;
-        sh.prompt = s.str("prompt", sh.prompt);
-        sh.negativePrompt = s.str("negative_prompt", "");
-        sh.frames = s.intIn("frames", sh.frames, 1, 100000);
-        sh.fps = s.num("fps", sh.fps);
-        if (sh.fps <= 0 || sh.fps > 1000)
-            s.at("fps").fail("fps must be within (0, 1000]");
-        sh.width = s.intIn("width", sh.width, 1, 16384);
-        sh.height = s.intIn("height", sh.height, 1, 16384);
+        sh.prompt = s.text("prompt", sh.prompt);
+        sh.negativePrompt = s.text("negative_prompt", "");
+        sh.frames = s.intIn("frames", sh.frames);
+        sh.fps = s.num("fps", sh.fps); // (0, 1000]: rangeOf()
+        sh.width = s.intIn("width", sh.width);
+        sh.height = s.intIn("height", sh.height);
         if (s.has("seed"))
             sh.seed = s.at("seed").uint64();
-        sh.steps = s.intIn("steps", sh.steps, 1, 10000);
+        sh.steps = s.intIn("steps", sh.steps);
         sh.guidanceScale = s.num("guidance_scale", sh.guidanceScale);
         sh.sampler = s.str("sampler", sh.sampler);
         const auto& names = samplerNames();
@@ -217,8 +296,8 @@ Project parse(const json& root, const std::string& file, const std::string& base
             sub.id = s.at("id").str();
             if (sub.id.empty() || sub.id.find_first_of("{} ") != std::string::npos)
                 s.at("id").fail("a subject id must be non-empty, without spaces or braces");
-            sub.className = s.at("class_name").str();
-            sub.identifier = s.str("identifier", sub.identifier);
+            sub.className = s.at("class_name").text();
+            sub.identifier = s.text("identifier", sub.identifier);
             sub.learned = s.boolean("learned", sub.learned);
             if (s.has("photos")) {
                 In photos = s.at("photos");
@@ -287,10 +366,10 @@ Project parse(const json& root, const std::string& file, const std::string& base
         rs.modelFolder = resolvePath(s.str("model", ""), baseDir);
         rs.checkpoint = resolvePath(s.str("checkpoint", ""), baseDir);
         rs.editScale = s.num("edit_scale", rs.editScale);
-        rs.amplifySteps = s.intIn("amplify_steps", rs.amplifySteps, 0, 10000);
+        rs.amplifySteps = s.intIn("amplify_steps", rs.amplifySteps);
         rs.suppressOtherWords = s.boolean("suppress_other_words", rs.suppressOtherWords);
-        rs.shiftStartStep = s.intIn("shift_start_step", rs.shiftStartStep, 0, 10000);
-        rs.shiftSteps = s.intIn("shift_steps", rs.shiftSteps, 0, 10000);
+        rs.shiftStartStep = s.intIn("shift_start_step", rs.shiftStartStep);
+        rs.shiftSteps = s.intIn("shift_steps", rs.shiftSteps);
         std::string lb = s.str("letterbox", "squash");
         if (lb == "squash")
             rs.letterbox = Letterbox::Squash;
@@ -379,16 +458,106 @@ json toJson(const Project& p, const std::string& baseDir) {
     return j;
 }
 
-json parseText(const std::string& text, const std::string& file) {
-    try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
-        // e.byte is 1-based; say where in the file, not nlohmann's internal id.
+/**
+ * Builds the JSON value as json::parse does, but knows the JSON path of the value being read, so a number
+ * that does not fit a double (1e999, which nlohmann reports as out_of_range.406 without any place) is
+ * refused with its path and its allowed range.
+ */
+class PathSax {
+public:
+    explicit PathSax(const std::string& file) : m_file(file) {}
+    json root;
+
+    bool null() { return put(nullptr); }
+    bool boolean(bool v) { return put(v); }
+    bool number_integer(json::number_integer_t v) { return put(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+    bool number_float(json::number_float_t v, const std::string&) { return put(v); }
+    bool string(std::string& v) { return put(std::move(v)); }
+    bool binary(json::binary_t& v) { return put(std::move(v)); }
+    bool start_object(std::size_t) {
+        json* j = place(json::object());
+        m_levels.push_back({j, false, 0, {}});
+        return true;
+    }
+    bool key(std::string& k) {
+        m_levels.back().key = k;
+        return true;
+    }
+    bool end_object() {
+        m_levels.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t) {
+        json* j = place(json::array());
+        m_levels.push_back({j, true, 0, {}});
+        return true;
+    }
+    bool end_array() {
+        m_levels.pop_back();
+        return true;
+    }
+    template <class Exception> bool parse_error(std::size_t, const std::string& token, const Exception& e) {
+        if (e.id == 406) {
+            const std::string path = pathOfNext();
+            const Range* r = rangeOf(path);
+            throw ProjectFileError(m_file, path,
+                                   "the number " + token + " is too large for a number; allowed: " +
+                                       (r ? r->text() : std::string("a finite number")));
+        }
+        // Say where in the file and what, not nlohmann's internal id.
         std::string what = e.what();
         auto pos = what.find("] ");
         throw ProjectFileError(
-            file, "", "not valid JSON (" + (pos == std::string::npos ? what : what.substr(pos + 2)) + ")");
+            m_file, "", "not valid JSON (" + (pos == std::string::npos ? what : what.substr(pos + 2)) + ")");
     }
+
+private:
+    struct Level {
+        json* value;
+        bool array;
+        size_t index;
+        std::string key;
+    };
+    template <class V> bool put(V&& v) {
+        (void)place(json(std::forward<V>(v)));
+        return true;
+    }
+    json* place(json&& v) {
+        if (m_levels.empty()) {
+            root = std::move(v);
+            return &root;
+        }
+        Level& top = m_levels.back();
+        if (top.array) {
+            ++top.index;
+            top.value->push_back(std::move(v));
+            return &top.value->back();
+        }
+        json& slot = (*top.value)[top.key];
+        slot = std::move(v);
+        return &slot;
+    }
+    /** The path of the value the parser reads next. */
+    std::string pathOfNext() const {
+        std::string p = "$";
+        // An array's index counts the elements placed so far: the next one's index for the innermost
+        // array, one more than the element being read for the arrays around it.
+        for (size_t i = 0; i < m_levels.size(); ++i) {
+            const Level& l = m_levels[i];
+            const size_t index = i + 1 == m_levels.size() ? l.index : l.index - 1;
+            p += l.array ? "[" + std::to_string(index) + "]" : "." + l.key;
+        }
+        return p;
+    }
+    const std::string& m_file;
+    std::vector<Level> m_levels;
+};
+
+json parseText(const std::string& text, const std::string& file) {
+    PathSax sax(file);
+    json::sax_parse(text, &sax);
+    return std::move(sax.root);
 }
 
 /** The folder the project's relative paths are relative to: that of the file itself, after symbolic links
@@ -398,7 +567,26 @@ std::string folderOf(const std::string& path) {
     return abs.parent_path().string();
 }
 
+/** Reads a project or autosave file, refusing one too large to be a project before reading it. */
+std::string readProjectText(const std::string& path, const char* what) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (!ec && size > kMaxProjectFileBytes)
+        throw ProjectFileError(path, "",
+                               "the file is " + std::to_string(size) + " bytes; a project has at most " +
+                                   std::to_string(kMaxProjectFileBytes) + " bytes");
+    try {
+        return readWholeFile(path);
+    } catch (const std::exception& e) {
+        throw ProjectFileError(path, "", std::string("cannot read the ") + what + ": " + e.what());
+    }
+}
+
 } // namespace
+
+std::string projectFolderOf(const std::string& projectPath) {
+    return folderOf(projectPath);
+}
 
 Project projectFromJsonText(const std::string& text, const std::string& file, const std::string& baseDir) {
     return parse(parseText(text, file), file, baseDir);
@@ -409,12 +597,7 @@ std::string projectToJsonText(const Project& project, const std::string& baseDir
 }
 
 Project loadProject(const std::string& path) {
-    std::string text;
-    try {
-        text = readWholeFile(path);
-    } catch (const std::exception& e) {
-        throw ProjectFileError(path, "", std::string("cannot read the project: ") + e.what());
-    }
+    const std::string text = readProjectText(path, "project");
     if (text.empty())
         throw ProjectFileError(path, "", "the file is empty");
     return projectFromJsonText(text, path, folderOf(path));
@@ -447,12 +630,7 @@ std::string writeAutosave(const Project& project, const std::string& originalPat
 }
 
 Project readAutosave(const std::string& autosavePath, AutosaveInfo* info) {
-    std::string text;
-    try {
-        text = readWholeFile(autosavePath);
-    } catch (const std::exception& e) {
-        throw ProjectFileError(autosavePath, "", std::string("cannot read the autosave: ") + e.what());
-    }
+    const std::string text = readProjectText(autosavePath, "autosave");
     json j = parseText(text, autosavePath);
     Project p = parse(j, autosavePath, folderOf(autosavePath));
     if (info) {

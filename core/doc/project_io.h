@@ -27,8 +27,26 @@ private:
     std::string m_file, m_jsonPath, m_problem;
 };
 
-/** Reads a project file. Relative paths inside become absolute (relative to the file's folder). */
+/**
+ * Reads a project file. Relative paths inside become absolute (relative to the file's folder). Numbers must
+ * be finite and within each value's range (e.g. box corners and camera offsets within ±kMaxFrameSpan, a
+ * number too large for a double such as 1e999 included); texts (prompt, negative prompt, class name,
+ * identifier) are at most kMaxProjectTextBytes, the file at most kMaxProjectFileBytes. Every refusal is a
+ * ProjectFileError with the file, the JSON path and the allowed range.
+ */
 Project loadProject(const std::string& path);
+
+/** Box corners and camera offsets, in frames (fractions of the frame), lie within ±this: ten frame widths of
+ *  travel is far beyond any shot, and the animatic's backdrop grows with the travel. */
+constexpr double kMaxFrameSpan = 10.0;
+/** The longest prompt, negative prompt, class name or identifier (bytes): the text encoder sees 77 tokens,
+ *  a few hundred bytes; this bound keeps a runaway text from reaching the tokenizer and the render. */
+constexpr size_t kMaxProjectTextBytes = 16384;
+/** The largest project file read (bytes). */
+constexpr unsigned long long kMaxProjectFileBytes = 64ull << 20;
+
+/** The folder a project file's relative paths are relative to: that of the file after symbolic links. */
+std::string projectFolderOf(const std::string& projectPath);
 
 /** Parses project JSON text; `file` names the source in errors, `baseDir` resolves relative paths. */
 Project projectFromJsonText(const std::string& text, const std::string& file, const std::string& baseDir);

@@ -6,6 +6,7 @@
 #include "doc/sha256.h"
 #include "doc/shot_layout.h"
 #include "media/video_io.h"
+#include "ml/compute_device.h"
 #include "ml/compute_precision.h"
 #include "ml/latent_preview.h"
 #include "ml/lora.h"
@@ -45,8 +46,9 @@ namespace {
  * Zeroscope config at 256×144×8 16.7 vs 19.7 s/step, at about the same peak memory (each pass holds half the
  * activations of a batch-2 call). So: whenever there are two or more threads.
  */
-bool preferConcurrentGuidancePasses(int threads) {
-    return threads >= 2;
+bool preferConcurrentGuidancePasses(int threads, const c10::Device& device) {
+    // On a GPU both passes queue kernels on one stream: a second host thread adds nothing but contention.
+    return device.is_cpu() && threads >= 2;
 }
 
 bool isModelFolder(const std::string& dir) {
@@ -104,6 +106,7 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     const auto t0 = std::chrono::steady_clock::now();
     if (request.output.empty())
         throw std::runtime_error("render: no output file given");
+    checkOutputFolderWritable(request.output); // before the denoise, not after it
     Project project = projectIn;
     Shot& shot = project.shot;
     // One fraction over the whole take (for one progress bar and one ETA), from the stages' own reports.
@@ -129,15 +132,25 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
         shot.sampler = request.sampler;
     const ml::SamplerKind sampler = ml::parse_sampler(shot.sampler);
     const ml::PrecisionChoice precisionChoice = ml::parse_precision(request.precision);
+    // Resolved before anything loads: a device this build or machine lacks is refused here.
+    const ml::ResolvedDevice device = ml::resolve_device(ml::parse_device(request.device));
     const std::uint64_t seed = request.seed.value_or(shot.seed);
 
     const std::string modelDir = resolveModelFolder(project, request.model);
-    control.report("load", 0, 1, "model: " + modelDir);
+    control.report("load", 0, 1, "model: " + modelDir + "; device " + ml::device_description(device.device));
     const ml::ThreadConfig threads = ml::configure_threads(
         request.threads); // OpenBLAS at n: on the real config 19.4 s/step vs 26.0 s with 1
 
     std::shared_ptr<ml::UNet3DConditionModelImpl> unet;
     ml::PipelineLoadOptions lo;
+    lo.device = device.device;
+    // The UNet's weights go straight into their dtype where nothing needs float32 first: `auto` on the CPU
+    // depends on the UNet's size (counted after loading), and a fine-tuned checkpoint (a LoRA merge above
+    // all) is applied in float32.
+    const bool direct = !(device.device.is_cpu() && precisionChoice == ml::PrecisionChoice::Auto) &&
+                        project.render.checkpoint.empty();
+    if (direct)
+        lo.unet_dtype = ml::resolve_precision(precisionChoice, device.device, 0).dtype;
     ml::TextToVideoPipeline pipeline = ml::load_text_to_video_pipeline(modelDir, lo, &unet);
     const int64_t sizeMultiple = pipeline.geometry().vae_scale_factor;
     for (const auto& issue : validateProject(project, int(sizeMultiple)))
@@ -154,10 +167,13 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     int64_t unetParameters = 0;
     for (const auto& p : unet->parameters())
         unetParameters += p.numel();
-    const ml::ResolvedPrecision precision = ml::resolve_cpu_precision(precisionChoice, unetParameters);
+    const ml::ResolvedPrecision precision =
+        ml::resolve_precision(precisionChoice, device.device, unetParameters);
     // After the checkpoint: fine-tuned weights (a LoRA merge above all) are applied in float32 first.
-    if (precision.dtype != torch::kFloat32)
+    if (precision.dtype != lo.unet_dtype)
         unet->to(precision.dtype);
+    if (device.device.is_cuda() && precision.dtype == torch::kFloat32)
+        ml::set_cuda_tf32(false); // float32 as asked: cuDNN would otherwise use TF32 for convolutions
     control.report("load", 1, 1);
 
     // The shot's layout: where each subject must appear on every frame, and the camera's travel.
@@ -170,7 +186,7 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     mc.shiftUntil = shiftUntil;
     mc.concurrentGuidancePasses = request.concurrentGuidancePasses >= 0
                                       ? request.concurrentGuidancePasses == 1
-                                      : preferConcurrentGuidancePasses(threads.torchThreads);
+                                      : preferConcurrentGuidancePasses(threads.torchThreads, device.device);
     if (request.cameraControl)
         for (const auto& fl : layout)
             mc.cameraTravel.push_back({fl.cameraTravel.x, fl.cameraTravel.y});
@@ -291,6 +307,13 @@ RenderResult renderTake(const Project& projectIn, const RenderRequest& request, 
     j["guidance_scale"] = shot.guidanceScale;
     j["sampler"] = shot.sampler;
     j["precision"] = {{"dtype", precision.name}, {"reason", precision.reason}};
+    const std::string cudaVersion = ml::cuda_version();
+    j["device"] = {{"name", device.name},
+                   {"description", ml::device_description(device.device)},
+                   {"reason", device.reason},
+                   {"dtype", precision.name},
+                   {"libtorch", ml::libtorch_version()},
+                   {"cuda", cudaVersion.empty() ? "none" : cudaVersion}};
     j["model"] = {{"folder", fs::absolute(modelDir).lexically_normal().string()},
                   {"weights_sha256", hashModelFolder(modelDir, control)}};
     j["checkpoint"] = {{"file", project.render.checkpoint}, {"sha256", checkpointHash}};

@@ -10,7 +10,8 @@
  * sampler and precision, control settings (with the schedule steps they came to), the model folder and the
  * SHA-256 of every weight file, the fine-tuned checkpoint and its hash, which subjects were learned and which
  * were generated from their class phrase, per-frame boxes and camera travel, thread count, LibTorch version
- * and BLAS (bit-identical renders hold for a fixed thread count on the same build), the time it
+ * and BLAS (bit-identical renders hold for a fixed thread count on the same build), the device it ran on
+ * (`device`: name, description, why, dtype, LibTorch version, CUDA version or "none"), the time it
  * took (`seconds`, from the start to the encoded video), and the video's own hash.
  */
 #include "doc/job.h"
@@ -51,8 +52,12 @@ struct RenderRequest {
     // Draft overrides (0 = the shot's value): quick low-resolution or short takes.
     int frames = 0, width = 0, height = 0, steps = 0;
     std::string sampler; ///< overrides the shot's sampler (one of samplerNames()); empty = the shot's
-    /** What the UNet computes in: "auto" (bf16 on a CPU that computes it natively, else fp32), "fp32",
-     *  "bf16" (compute_precision.h). */
+    /** Where the models run: "auto" (the first CUDA device LibTorch sees, else the CPU), "cpu", "cuda",
+     *  "cuda:N" (ml/compute_device.h). A device this build or machine lacks is refused before the model
+     *  loads (runtime_error saying what to use instead). */
+    std::string device = "auto";
+    /** What the UNet computes in: "auto" (on the CPU bf16 where it computes it natively and the model is
+     *  large, else fp32; on CUDA fp16), "fp32", "bf16", "fp16" (CUDA only) (ml/compute_precision.h). */
     std::string precision = "auto";
     int crf = 18;
     /** Called on the rendering thread after every denoising step with the step's preview; empty = no

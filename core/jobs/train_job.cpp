@@ -6,6 +6,8 @@
 #include "jobs/render_job.h"
 #include "media/image_io.h"
 #include "media/video_io.h"
+#include "ml/compute_device.h"
+#include "ml/compute_precision.h"
 #include "ml/model_loader.h"
 #include "ml/safetensors.h"
 #include "ml/subject_trainer.h"
@@ -164,7 +166,14 @@ TrainResult trainSubjects(const Project& project, const TrainRequest& request, c
         if (s.learned && s.photos.empty())
             throw std::runtime_error("train: subject \"" + s.id + "\" has no photos");
 
-    // Memory: estimate from headers and config before anything big is loaded (ruling 20).
+    // The device and precision first: a device this build or machine lacks is refused before any loading.
+    const ml::ResolvedDevice device = ml::resolve_device(ml::parse_device(request.device));
+    const ml::ResolvedPrecision precision =
+        ml::resolve_training_precision(ml::parse_precision(request.precision), device.device);
+    result.device = device.name;
+    result.precision = precision.name;
+
+    // Memory: estimate from headers and config before anything big is loaded.
     const std::string modelDir = resolveModelFolder(project, request.model);
     const ml::ModelFolder folder = ml::open_model_folder(modelDir);
     const std::string unetDir = folder.componentDir("unet");
@@ -194,8 +203,12 @@ TrainResult trainSubjects(const Project& project, const TrainRequest& request, c
                                             videoFrames, 77, checkpointing)
             .totalBytes();
     };
-    const double available =
-        request.memoryLimitGiB > 0 ? request.memoryLimitGiB * kGiB : availableMemoryBytes();
+    // On CUDA what has to fit is the card's free memory, not the host's.
+    const double available = request.memoryLimitGiB > 0 ? request.memoryLimitGiB * kGiB
+                             : device.device.is_cuda()
+                                 ? std::max(0.0, double(ml::device_free_memory_bytes(device.device)))
+                                 : availableMemoryBytes();
+    const std::string where = device.device.is_cuda() ? " on " + device.name : std::string();
     // The estimate is rough (real config, LoRA r4, 256x144, 2 photos + 4 frames: 9.8 GiB estimated, 10.3
     // measured; with gradient checkpointing 8.0 estimated, 9.0 measured): keep a margin.
     constexpr double kMargin = 1.15;
@@ -227,7 +240,7 @@ TrainResult trainSubjects(const Project& project, const TrainRequest& request, c
                           std::to_string(H) + ", " + std::to_string(photoCount) + " photos, " +
                           std::to_string(videoFrames) + " video frames" +
                           (checkpointing ? ", gradient checkpointing" : std::string()) + ") but only " +
-                          gib(available) + " is available";
+                          gib(available) + " is available" + where;
         if (!lora && kMargin * loraBytes <= available)
             msg += "; LoRA (--lora RANK) would need about " + gib(kMargin * loraBytes);
         else
@@ -243,11 +256,15 @@ TrainResult trainSubjects(const Project& project, const TrainRequest& request, c
         "model: " + modelDir + "; training " +
             (lora ? "LoRA rank " + std::to_string(result.loraRank) : std::string("the full UNet")) +
             (checkpointing ? " with gradient checkpointing" : std::string()) + ", estimated peak " +
-            gib(need) + (available > 0 ? " of " + gib(available) + " available" : std::string()));
+            gib(need) + (available > 0 ? " of " + gib(available) + " available" + where : std::string()) +
+            "; device " + ml::device_description(device.device) + ", " + precision.name + " (" +
+            precision.reason + ")");
 
     const ml::ThreadConfig threads = ml::configure_threads(request.threads);
     (void)threads;
-    ml::TrainingModels models = ml::load_training_models(modelDir);
+    if (device.device.is_cuda() && precision.dtype == torch::kFloat32)
+        ml::set_cuda_tf32(false); // float32 as asked: cuDNN would otherwise use TF32 for convolutions
+    ml::TrainingModels models = ml::load_training_models(modelDir, {}, device.device);
     control.checkCancelled();
 
     // Photos, masks and prompts.
@@ -358,6 +375,7 @@ TrainResult trainSubjects(const Project& project, const TrainRequest& request, c
     opts.loraRank = result.loraRank;
     opts.seed = request.seed;
     opts.gradientCheckpointing = result.gradientCheckpointing;
+    opts.computeDtype = precision.dtype;
     {
         std::string joined;
         for (const auto& f : ml::component_weight_files(unetDir))

@@ -15,7 +15,9 @@
  *    project says so; a photo without a mask counts as all subject (its padding excluded), with a warning;
  *  - preservation clips come from a folder of NAME.mp4 + NAME.txt (caption), each frame resized to the
  *    training size;
- *  - before loading anything big it estimates peak memory from the weight files' headers and the config;
+ *  - before loading anything big it estimates peak memory from the weight files' headers and the config,
+ *    against the machine's available memory on the CPU or the card's free memory on CUDA (the estimate
+ *    counts float32 activations, so it is conservative for bf16/fp16 autocast);
  *    full-UNet AdamW is used when it fits, else LoRA (rank 4 unless asked), and a run that cannot fit is
  *    refused with a message saying what would;
  *  - periodic resume checkpoints go to `<project>.checkpoints/resume`; a cancelled run leaves one there
@@ -52,6 +54,12 @@ struct TrainRequest {
     double memoryLimitGiB = 0; ///< 0 = the machine's available memory
     /** −1 = automatic (only when the run would not fit without it), 0 = off, 1 = on (checkpoint.h). */
     int gradientCheckpointing = -1;
+    /** Where it trains: "auto" (the first CUDA device LibTorch sees, else the CPU), "cpu", "cuda",
+     *  "cuda:N"; a device this build or machine lacks is refused before anything loads. */
+    std::string device = "auto";
+    /** What the forward passes compute in: "auto", "fp32", "bf16", "fp16" (ml/compute_precision.h,
+     *  resolve_training_precision: fp32 on the CPU; on CUDA bf16 or fp16 autocast with float32 weights). */
+    std::string precision = "auto";
 };
 
 struct TrainResult {
@@ -64,6 +72,8 @@ struct TrainResult {
     double secondsPerStep = 0;
     double finalLoss = 0;
     double estimatedGiB = 0;                        ///< the memory estimate it ran under
+    std::string device;                             ///< "cpu" or "cuda:N"
+    std::string precision;                          ///< "fp32", "bf16" or "fp16"
     std::map<std::string, std::string> identifiers; ///< subject id → identifier it was trained with
     std::vector<std::string> warnings;
 };

@@ -1,6 +1,7 @@
 #include "media/image_io.h"
 
 #include "doc/atomic_file.h"
+#include "doc/image_header.h"
 
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
@@ -27,6 +28,20 @@ namespace {
 }
 
 cv::Mat decode(const std::string& path, int flags) {
+    // The header and structure first (file size, format, pixel size, chunks inside the file): a huge file or
+    // a header that claims a giant image is refused before anything is read whole or allocated for it.
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec) || fs::file_size(path, ec) == 0)
+        failLoad(path);
+    try {
+        (void)readImageHeader(path);
+    } catch (const std::runtime_error& e) {
+        const std::string what = e.what();
+        const std::string prefix = path + ": ";
+        throw std::runtime_error(
+            prefix + "not a readable image: " +
+            (what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what));
+    }
     // Decode from memory so that the error paths are ours (imread prints to stderr on some formats).
     std::string bytes;
     try {

@@ -11,7 +11,9 @@
 
 namespace mb::media {
 
-/** Loads a colour image (BGR, 8-bit) honouring EXIF orientation. Throws runtime_error naming the file. */
+/** Loads a colour image (BGR, 8-bit) honouring EXIF orientation. Throws runtime_error naming the file.
+ *  The header is checked first (doc/image_header.h: file size, format, pixel size, structure), so an
+ *  oversized or broken file is refused before it is read into memory. */
 cv::Mat loadColorImage(const std::string& path);
 
 /** Loads a mask as 8-bit single channel, binarised to 0/255 at > 127. Throws runtime_error naming the file.

@@ -1,4 +1,5 @@
 #include "ml/checkpoint.h"
+#include "ml/mixed_precision.h"
 
 #include <stdexcept>
 
@@ -16,6 +17,10 @@ struct CheckpointBodyHolder : torch::CustomClassHolder {
     std::vector<bool> definedInputs;       ///< which of the body's inputs were defined tensors
     std::vector<torch::Tensor> parameters; ///< what trains that the body reads (leaves or LoRA weights)
     bool checkpointingSwitch = false;
+    // CUDA autocast as it was in the forward pass: backward runs after the training step's autocast scope
+    // has ended, and the recomputation must produce the dtypes the saved inputs and gradients have.
+    bool autocast = false;
+    c10::ScalarType autocastDtype = c10::ScalarType::Half;
 };
 
 /**
@@ -76,6 +81,7 @@ struct CheckpointFunction : public torch::autograd::Function<CheckpointFunction>
         {
             torch::AutoGradMode enable(true);
             GradientCheckpointingScope scope(holder->checkpointingSwitch);
+            CudaAutocastScope autocast(holder->autocast, holder->autocastDtype);
             out = holder->body(inputs);
         }
         // One slot per forward argument: holder and count (not tensors: undefined), then the tensors.
@@ -123,6 +129,8 @@ torch::Tensor checkpointed(CheckpointBody body, const std::vector<torch::Tensor>
     auto holder = c10::make_intrusive<CheckpointBodyHolder>();
     holder->body = std::move(body);
     holder->checkpointingSwitch = t_checkpointing;
+    holder->autocast = CudaAutocastScope::active();
+    holder->autocastDtype = CudaAutocastScope::active_dtype();
     holder->parameters = trainable;
     std::vector<torch::Tensor> tensors;
     for (const auto& t : inputs) {

@@ -20,7 +20,8 @@
  * gradient_checkpointing_enabled(): a thread-local switch (set with GradientCheckpointingScope) that the UNet
  * and the attention read: the UNet checkpoints its sub-modules, and attention with autograd recomputes each
  * chunk's probabilities in backward instead of storing them. Backward runs on the thread that called it
- * (CPU), and the recomputation restores the switch as it was during the forward pass.
+ * (CPU), and the recomputation restores the switch as it was during the forward pass, and CUDA autocast
+ * likewise (mixed_precision.h).
  */
 #include <functional>
 #include <vector>

@@ -14,21 +14,50 @@ uint64_t training_step_seed(uint64_t seed, int64_t step) {
     return z ^ (z >> 31);
 }
 
-void replace_checkpoint_folder(const std::string& dirIn, const std::function<void(const fs::path&)>& write) {
+void replace_checkpoint_folder(const std::string& dirIn, const std::function<void(const fs::path&)>& write,
+                               const std::function<void(CheckpointSwapStage)>& after) {
     const fs::path dir(dirIn);
     const fs::path tmp = dir.string() + ".tmp", old = dir.string() + ".old";
+    const auto stage = [&](CheckpointSwapStage s) {
+        if (after)
+            after(s);
+    };
+    const auto rename = [&](const fs::path& from, const fs::path& to) {
+        std::error_code ec;
+        fs::rename(from, to, ec);
+        if (ec)
+            throw std::runtime_error(from.string() + ": cannot move the checkpoint folder to " + to.string() +
+                                     ": " + ec.message());
+    };
     std::error_code ec;
+    // A run killed between setting `dir` aside and moving the new one in leaves only `dir`.old complete. Put
+    // it back before anything else: otherwise deleting `dir`.old below would leave no checkpoint to resume
+    // from until the rename of the new one.
+    if (!is_complete_checkpoint(dir.string()) && is_complete_checkpoint(old.string())) {
+        fs::remove_all(dir, ec);
+        rename(old, dir);
+        stage(CheckpointSwapStage::Recovered);
+    }
     fs::remove_all(tmp, ec);
     fs::create_directories(tmp, ec);
     if (ec)
         throw std::runtime_error(tmp.string() + ": cannot create the checkpoint folder: " + ec.message());
     write(tmp);
+    if (!is_complete_checkpoint(tmp.string()))
+        throw std::runtime_error(
+            tmp.string() + ": the checkpoint was not written completely (weights.safetensors, optimizer.pt, "
+                           "state.json); the previous one is kept");
+    stage(CheckpointSwapStage::TmpWritten);
     // Swap in: keep the previous checkpoint until the new one is in place.
     fs::remove_all(old, ec);
-    if (fs::exists(dir))
-        fs::rename(dir, old);
-    fs::rename(tmp, dir);
+    if (fs::exists(dir, ec)) {
+        rename(dir, old);
+        stage(CheckpointSwapStage::OldSetAside);
+    }
+    rename(tmp, dir);
+    stage(CheckpointSwapStage::NewInPlace);
     fs::remove_all(old, ec);
+    stage(CheckpointSwapStage::OldRemoved);
 }
 
 bool is_complete_checkpoint(const std::string& dir) {
@@ -78,8 +107,16 @@ void save_optimizer_state(const torch::optim::Optimizer& optimizer, const fs::pa
 
 void load_optimizer_state(torch::optim::Optimizer& optimizer, const std::string& dir) {
     try {
+        // Onto the device the parameters are on now: a run resumed on another device than the one that
+        // saved it gets its moments where its weights are.
+        c10::optional<c10::Device> device; // c10::optional: std::optional only from LibTorch 2.x
+        for (const auto& group : optimizer.param_groups())
+            if (!group.params().empty()) {
+                device = group.params().front().device();
+                break;
+            }
         torch::serialize::InputArchive archive;
-        archive.load_from((fs::path(dir) / "optimizer.pt").string());
+        archive.load_from((fs::path(dir) / "optimizer.pt").string(), device);
         optimizer.load(archive);
     } catch (const c10::Error& e) {
         throw std::runtime_error(dir + "/optimizer.pt: cannot restore the optimizer state (" +

@@ -22,12 +22,27 @@ namespace mb::ml {
  *  state of a training step, so a resumed run draws exactly what an uninterrupted one would. */
 uint64_t training_step_seed(uint64_t seed, int64_t step);
 
+/** The points of a checkpoint swap at which a process can be killed (see replace_checkpoint_folder). */
+enum class CheckpointSwapStage {
+    Recovered,   ///< a previous interrupted swap was finished: `dir`.old moved back to `dir`
+    TmpWritten,  ///< `write` filled `dir`.tmp completely
+    OldSetAside, ///< the previous `dir` is now `dir`.old
+    NewInPlace,  ///< `dir`.tmp is now `dir`
+    OldRemoved,  ///< `dir`.old deleted: the swap is done
+};
+
 /**
- * Writes `dir` atomically: `write` fills `dir`.tmp, which then replaces `dir`; the previous folder is kept as
- * `dir`.old until the new one is in place. Throws std::runtime_error naming the folder on failure.
+ * Writes `dir` atomically: `write` fills `dir`.tmp (a leftover `dir`.tmp of a killed run is deleted first),
+ * which then replaces `dir`; the previous folder is kept as `dir`.old until the new one is in place. When a
+ * previous swap was killed after setting `dir` aside, that `dir`.old is moved back first, so at every moment
+ * checkpoint_to_resume() finds a complete checkpoint once one was ever written. `after` (optional) is called
+ * after each stage; an exception it throws stops the swap there, exactly as a kill would. Throws
+ * std::runtime_error naming the folder on failure, also when `write` left out one of the three files (the
+ * previous checkpoint then stays in place).
  */
 void replace_checkpoint_folder(const std::string& dir,
-                               const std::function<void(const std::filesystem::path&)>& write);
+                               const std::function<void(const std::filesystem::path&)>& write,
+                               const std::function<void(CheckpointSwapStage)>& after = {});
 
 /** True when `dir` holds weights.safetensors, optimizer.pt and state.json. */
 bool is_complete_checkpoint(const std::string& dir);

@@ -167,6 +167,24 @@ int64_t device_peak_allocated_bytes(const c10::Device& d) {
     return -1;
 }
 
+int64_t device_free_memory_bytes(const c10::Device& d) {
+#ifdef MB_TORCH_CUDA
+    if (d.is_cuda()) {
+        int previous = 0;
+        if (cudaGetDevice(&previous) != cudaSuccess ||
+            cudaSetDevice(d.has_index() ? d.index() : 0) != cudaSuccess)
+            return -1;
+        size_t freeBytes = 0, totalBytes = 0;
+        const bool ok = cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess;
+        cudaSetDevice(previous);
+        return ok ? static_cast<int64_t>(freeBytes) : -1;
+    }
+#else
+    (void)d;
+#endif
+    return -1;
+}
+
 void reset_device_peak_memory(const c10::Device& d) {
 #ifdef MB_TORCH_CUDA
     if (d.is_cuda())

@@ -71,6 +71,9 @@ void synchronize_device(const c10::Device& device);
 /** The most bytes the CUDA caching allocator had handed out on the device since the last reset; −1 where not
  *  known (the CPU, or a build without CUDA). */
 int64_t device_peak_allocated_bytes(const c10::Device& device);
+/** Bytes free on the CUDA device now (cudaMemGetInfo: what the driver can still hand out, this process's
+ *  own allocations already subtracted); −1 where not known (the CPU, or a build without CUDA). */
+int64_t device_free_memory_bytes(const c10::Device& device);
 /** Starts a new peak for device_peak_allocated_bytes (no-op where it is not known). */
 void reset_device_peak_memory(const c10::Device& device);
 /** Lets (or forbids) CUDA float32 matrix products and convolutions use TF32 tensor cores. Off gives float32

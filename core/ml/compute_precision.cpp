@@ -86,4 +86,34 @@ ResolvedPrecision resolve_precision(PrecisionChoice choice, const c10::Device& d
     return {c10::ScalarType::Half, "fp16", "auto: " + device_name(device) + " computes fp16 on tensor cores"};
 }
 
+ResolvedPrecision resolve_training_precision(PrecisionChoice choice, const c10::Device& device) {
+    if (device.is_cpu()) {
+        if (choice == PrecisionChoice::Bf16 || choice == PrecisionChoice::Fp16)
+            throw std::invalid_argument("training in bf16/fp16 needs a CUDA device (autocast): on the CPU "
+                                        "training runs in fp32 (use --dtype fp32 or auto)");
+        return {c10::ScalarType::Float, "fp32",
+                choice == PrecisionChoice::Auto ? "auto: training on the CPU runs in fp32" : "requested"};
+    }
+    switch (choice) {
+    case PrecisionChoice::Fp32:
+        return {c10::ScalarType::Float, "fp32", "requested (TF32 off)"};
+    case PrecisionChoice::Bf16:
+        return {
+            c10::ScalarType::BFloat16, "bf16",
+            cuda_has_native_bf16(device)
+                ? "requested (autocast, fp32 weights)"
+                : "requested (autocast, fp32 weights; bf16 may be emulated before compute capability 8.0)"};
+    case PrecisionChoice::Fp16:
+        return {c10::ScalarType::Half, "fp16", "requested (autocast with loss scaling, fp32 weights)"};
+    case PrecisionChoice::Auto:
+        break;
+    }
+    if (cuda_has_native_bf16(device))
+        return {c10::ScalarType::BFloat16, "bf16",
+                "auto: " + device_name(device) + " computes bf16 natively (autocast, fp32 weights)"};
+    return {c10::ScalarType::Half, "fp16",
+            "auto: " + device_name(device) +
+                " has no native bf16 (autocast with loss scaling, fp32 weights)"};
+}
+
 } // namespace mb::ml

@@ -55,4 +55,14 @@ ResolvedPrecision resolve_cpu_precision(PrecisionChoice choice, int64_t unetPara
 ResolvedPrecision resolve_precision(PrecisionChoice choice, const c10::Device& device,
                                     int64_t unetParameters);
 
+/**
+ * What training (subject learning, pretraining) on `device` computes its forward passes in. Weights,
+ * gradients and optimizer state are always float32 (mixed_precision.h). On the CPU: float32 for `auto` and
+ * fp32; bf16 and fp16 are refused (std::invalid_argument): autocast training runs on CUDA only, and the
+ * CPU path stays plain float32. On CUDA: `auto` is bf16 autocast where the device computes bf16 natively
+ * (compute capability ≥ 8.0: float32's range, no loss scaling), else fp16 autocast with loss scaling; fp32
+ * runs without TF32.
+ */
+ResolvedPrecision resolve_training_precision(PrecisionChoice choice, const c10::Device& device);
+
 } // namespace mb::ml

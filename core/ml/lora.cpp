@@ -186,7 +186,8 @@ CheckpointKind apply_checkpoint(torch::nn::Module& unet, const std::string& path
                 throw std::runtime_error(path + ": LoRA shapes of " + linearPath + " (A " +
                                          c10::str(a.sizes()) + ", B " + c10::str(b.sizes()) +
                                          ") do not fit its weight " + c10::str(w->sizes()));
-            w->add_(torch::mm(b, a).to(w->dtype()) * scale);
+            // The file's tensors are read on the CPU; the product is formed where the weight lives.
+            w->add_(torch::mm(b.to(w->device()), a.to(w->device())).to(w->dtype()) * scale);
             ++merged;
         } else if (key.find(".lora_B.weight") == std::string::npos) {
             throw std::runtime_error(path + ": unexpected tensor " + key + " in a LoRA checkpoint");

@@ -1,4 +1,5 @@
 #include "ml/model_loader.h"
+#include "ml/model_size_check.h"
 
 #include <algorithm>
 #include <cstring>
@@ -146,11 +147,14 @@ nlohmann::json read_json_file(const std::string& path) {
     if (!in) {
         throw std::runtime_error("cannot open JSON file '" + path + "'");
     }
+    nlohmann::json j;
     try {
-        return nlohmann::json::parse(in);
+        j = nlohmann::json::parse(in);
     } catch (const nlohmann::json::exception& e) {
         throw std::runtime_error("'" + path + "' is not valid JSON: " + e.what());
     }
+    check_config_fits_memory(j, path); // a model config too large to build is refused before allocating
+    return j;
 }
 
 std::string ModelFolder::componentDir(const std::string& component) const {

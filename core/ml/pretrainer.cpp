@@ -3,6 +3,7 @@
 #include "ml/checkpoint_folder.h"
 #include "ml/model_loader.h"
 #include "ml/parallel_ops.h"
+#include "ml/seeded_random.h"
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +92,27 @@ PretrainerBase::PretrainerBase(std::string kind, torch::nn::Module& trained, Pre
     ao.weight_decay(m_options.weightDecay);
     m_optimizer = std::make_unique<torch::optim::AdamW>(m_trained.parameters(), ao);
     m_clipped = m_trained.parameters();
+    if (!m_clipped.empty())
+        m_device = m_clipped.front().device();
+    const c10::ScalarType dtype = m_options.computeDtype;
+    if (dtype != c10::ScalarType::Float) {
+        if (dtype != c10::ScalarType::Half && dtype != c10::ScalarType::BFloat16)
+            throw std::invalid_argument("pretraining: the compute dtype must be fp32, fp16 or bf16");
+        if (!m_device.is_cuda())
+            throw std::invalid_argument(
+                "pretraining: fp16/bf16 runs on a CUDA device only (on the CPU it trains in fp32)");
+        if (m_options.concurrentClips)
+            throw std::invalid_argument(
+                "pretraining: fp16/bf16 autocast needs the clips batched (autocast is "
+                "per thread), not concurrent");
+        m_autocast = true;
+        if (dtype == c10::ScalarType::Half)
+            m_scaler = std::make_unique<LossScaler>();
+    }
+}
+
+torch::Tensor PretrainerBase::forBackward(const torch::Tensor& loss) const {
+    return m_scaler ? m_scaler->scaled(loss) : loss;
 }
 
 void PretrainerBase::addTrainedParameters(const std::vector<torch::Tensor>& params) {
@@ -111,8 +133,12 @@ void PretrainerBase::applyUpdate() {
         m_options.warmupSteps > 0 ? std::min(1.0, double(m_step + 1) / double(m_options.warmupSteps)) : 1.0;
     for (auto& group : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(m_options.learningRate * warm);
-    torch::nn::utils::clip_grad_norm_(m_clipped, m_options.maxGradNorm);
-    m_optimizer->step();
+    // fp16: gradients of the scaled loss; an overflowed step is skipped (it still counts: step k always
+    // draws from (seed, k)).
+    if (!m_scaler || m_scaler->unscale_and_update(m_clipped)) {
+        torch::nn::utils::clip_grad_norm_(m_clipped, m_options.maxGradNorm);
+        m_optimizer->step();
+    }
     ++m_step;
 }
 
@@ -167,10 +193,15 @@ void PretrainerBase::save_checkpoint(const std::string& dir) const {
         write_safetensors((tmp / "weights.safetensors").string(), checkpointState(),
                           {{"kind", m_kind}, {"step", std::to_string(m_step)}});
         save_optimizer_state(*m_optimizer, tmp);
-        write_checkpoint_state(tmp, {{"format", "motionbooth-pretrain-state"},
-                                     {"kind", m_kind},
-                                     {"step", m_step},
-                                     {"seed", m_options.seed}});
+        nlohmann::json st = {{"format", "motionbooth-pretrain-state"},
+                             {"kind", m_kind},
+                             {"step", m_step},
+                             {"seed", m_options.seed}};
+        if (m_scaler)
+            st["loss_scale"] = {{"scale", m_scaler->scale()},
+                                {"good_steps", m_scaler->good_steps()},
+                                {"skipped", m_scaler->skipped_steps()}};
+        write_checkpoint_state(tmp, st);
     });
 }
 
@@ -187,6 +218,11 @@ void PretrainerBase::load_checkpoint(const std::string& dirIn) {
     const std::string weights = (fs::path(dir) / "weights.safetensors").string();
     restoreState(read_safetensors(weights), weights);
     load_optimizer_state(*m_optimizer, dir);
+    if (m_scaler && st.contains("loss_scale")) {
+        const auto& ls = st["loss_scale"];
+        m_scaler->restore(ls.value("scale", 65536.0), ls.value("good_steps", int64_t(0)),
+                          ls.value("skipped", int64_t(0)));
+    }
     m_step = st.value("step", int64_t(0));
 }
 
@@ -198,7 +234,7 @@ VaePretrainer::VaePretrainer(std::shared_ptr<AutoencoderKLImpl> vae, PretrainOpt
 }
 
 torch::Tensor VaePretrainer::framesOf(const CaptionedVideoBatch& batch, at::Generator& gen) const {
-    const torch::Tensor& v = batch.video;
+    const torch::Tensor v = batch.video.to(m_device);
     if (v.dim() != 5 || v.size(1) != m_vae->config().inChannels)
         throw std::invalid_argument("VAE pretraining: the batch must be [B, 3, F, H, W]");
     const int64_t s = m_vae->config().scaleFactor();
@@ -206,12 +242,14 @@ torch::Tensor VaePretrainer::framesOf(const CaptionedVideoBatch& batch, at::Gene
         throw std::invalid_argument("VAE pretraining: H and W must be multiples of " + std::to_string(s));
     const torch::Tensor frames = v.permute({0, 2, 1, 3, 4}).reshape({-1, v.size(1), v.size(3), v.size(4)});
     const int64_t n = std::min<int64_t>(frames.size(0), std::max<int64_t>(1, m_options.vaeFramesPerStep));
+    // cpu: drawn from the step's CPU generator, moved for the index
     const torch::Tensor pick = torch::randperm(frames.size(0), gen, torch::kLong).slice(0, 0, n);
-    return frames.index_select(0, pick).contiguous();
+    return frames.index_select(0, pick.to(frames.device())).contiguous();
 }
 
 PretrainStep VaePretrainer::losses(const torch::Tensor& frames, at::Generator& gen, bool backward) {
     const auto t0 = std::chrono::steady_clock::now();
+    CudaAutocastScope autocast(m_autocast, m_options.computeDtype);
     const LatentDistribution post = m_vae->encode(frames);
     const torch::Tensor z = post.sample(gen);
     const torch::Tensor recon = m_vae->decode(z);
@@ -219,7 +257,7 @@ PretrainStep VaePretrainer::losses(const torch::Tensor& frames, at::Generator& g
     const torch::Tensor kl = 0.5 * (post.mean.pow(2) + post.logvar.exp() - 1.0 - post.logvar).mean();
     const torch::Tensor loss = rec + m_options.klWeight * kl;
     if (backward)
-        loss.backward();
+        forBackward(loss).backward();
     PretrainStep s;
     s.loss = loss.item<double>();
     s.reconstruction = rec.item<double>();
@@ -246,7 +284,7 @@ PretrainStep VaePretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t 
 
 double VaePretrainer::measure_scaling_factor(const CaptionedVideoBatch& batch) {
     torch::NoGradGuard noGrad;
-    const torch::Tensor& v = batch.video;
+    const torch::Tensor v = batch.video.to(m_device);
     const torch::Tensor frames = v.permute({0, 2, 1, 3, 4}).reshape({-1, v.size(1), v.size(3), v.size(4)});
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(training_step_seed(m_options.seed, -3));
     const double sd = m_vae->encode(frames).sample(gen).std().item<double>();
@@ -320,9 +358,10 @@ torch::Tensor UNetPretrainer::clipLoss(const torch::Tensor& latents, const torch
     std::vector<torch::Tensor> noise, t;
     for (int64_t b = 0; b < latents.size(0); ++b) {
         at::Generator& g = gens[size_t(b)];
-        noise.push_back(torch::randn(latents[b].sizes(), g, latents.options()));
-        t.push_back(torch::randint(0, T, {1}, g, torch::kLong));
+        noise.push_back(seeded_randn(latents[b].sizes(), g, latents.options()));
+        t.push_back(torch::randint(0, T, {1}, g, torch::kLong)); // cpu: add_noise and the UNet move it
     }
+    CudaAutocastScope autocast(m_autocast, m_options.computeDtype);
     const torch::Tensor eps = torch::stack(noise), steps = torch::cat(t);
     const torch::Tensor noisy = m_schedule.add_noise(latents, eps, steps);
     const torch::Tensor pred = m_unet->forward(noisy, steps, text);
@@ -331,7 +370,7 @@ torch::Tensor UNetPretrainer::clipLoss(const torch::Tensor& latents, const torch
 
 PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
     const auto t0 = std::chrono::steady_clock::now();
-    const torch::Tensor& v = batch.video;
+    const torch::Tensor v = batch.video.to(m_device);
     if (v.dim() != 5 || int64_t(batch.captions.size()) != v.size(0))
         throw std::invalid_argument("UNet pretraining: the batch must be [B, 3, F, H, W] with B captions");
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(stepSeed());
@@ -346,7 +385,7 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
         latents = z.reshape({B, F, z.size(1), z.size(2), z.size(3)}).permute({0, 2, 1, 3, 4}).contiguous();
     }
     std::vector<std::string> captions = batch.captions;
-    const torch::Tensor drop = torch::rand({B}, gen);
+    const torch::Tensor drop = torch::rand({B}, gen); // cpu: drawn from the step's CPU generator, read here
     for (int64_t b = 0; b < B; ++b)
         if (drop[b].item<double>() < m_options.captionDropout)
             captions[size_t(b)].clear();
@@ -368,7 +407,7 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
                 const torch::Tensor clipText =
                     perClipText ? captionEmbeddings({captions[size_t(b)]}) : text.slice(0, b, b + 1);
                 const torch::Tensor loss = clipLoss(latents.slice(0, b, b + 1), clipText, g) / double(B);
-                loss.backward();
+                forBackward(loss).backward();
                 clipLosses[size_t(b)] = loss.item<double>();
             });
         // Debian's oneDNN schedules its convolution kernels on a TBB arena; two threads entering it at once
@@ -385,7 +424,7 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
         at::globalContext().setUserEnabledMkldnn(mkldnn);
     } else {
         const torch::Tensor loss = clipLoss(latents, text, gens);
-        loss.backward();
+        forBackward(loss).backward();
         clipLosses[0] = loss.item<double>();
     }
     applyUpdate();
@@ -406,7 +445,7 @@ PretrainStep UNetPretrainer::step(const CaptionedVideoBatch& batch) {
 PretrainStep UNetPretrainer::evaluate(const CaptionedVideoBatch& batch, uint64_t seed) {
     torch::NoGradGuard noGrad;
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(training_step_seed(seed, -1));
-    const torch::Tensor& v = batch.video;
+    const torch::Tensor v = batch.video.to(m_device);
     const int64_t B = v.size(0), F = v.size(2);
     const torch::Tensor z = m_vae->encode_video(v).sample(gen) * m_vae->config().scalingFactor;
     const torch::Tensor latents =

@@ -8,6 +8,8 @@
  * The recipe is resources/models/default/README.md. Both trainers:
  *  - draw every random number of step k from a CPU generator seeded with (seed, k), so a run resumed from
  *    a checkpoint continues bit-identically to an uninterrupted one (same thread count and build);
+ *  - train on the device of the trained module's parameters (the frozen models must be there too): each
+ *    batch moves there, random draws are made on the CPU and moved, the optimizer state stays there;
  *  - use AdamW with a linear warm-up and gradient clipping, report progress stage "pretrain-vae" /
  *    "pretrain-unet" with the losses as values, honour cancel between steps (JobCancelled, after writing a
  *    checkpoint of the last completed step when a checkpoint folder is given).
@@ -20,6 +22,7 @@
  */
 #include "doc/job.h"
 #include "ml/clip_text_model.h"
+#include "ml/mixed_precision.h"
 #include "ml/safetensors.h"
 #include "ml/scheduler.h"
 #include "ml/unet3d.h"
@@ -85,6 +88,10 @@ struct PretrainOptions {
      *  noise generator), up to summation order. The concurrent clips use LibTorch's own convolution kernels
      *  (oneDNN's shared thread pool stalls when two threads enter it at once). */
     bool concurrentClips = false;
+    /** What the forward passes compute in: float32, or on a CUDA device autocast to BFloat16 or Half (with
+     *  dynamic loss scaling) over float32 weights (mixed_precision.h). Half precision elsewhere, or with
+     *  concurrentClips (autocast is a per-thread state), is refused (std::invalid_argument). */
+    c10::ScalarType computeDtype = c10::ScalarType::Float;
 };
 
 /** The losses of one step. */
@@ -131,6 +138,11 @@ protected:
     PretrainOptions m_options;
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;
     std::vector<torch::Tensor> m_clipped; ///< every trained parameter, for gradient clipping
+    torch::Device m_device{torch::kCPU};  ///< where the trained module's parameters are
+    bool m_autocast = false;              ///< options.computeDtype is bf16/fp16 (CUDA)
+    std::unique_ptr<LossScaler> m_scaler; ///< fp16 only
+    /** What backward is called on: `loss`, times the fp16 loss scale when there is one. */
+    torch::Tensor forBackward(const torch::Tensor& loss) const;
     int64_t m_step = 0;
     std::string m_stage;
 };

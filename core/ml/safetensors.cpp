@@ -291,20 +291,40 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
         file.m_infos.emplace(name, std::move(info));
     }
 
-    // Spans must not overlap: sort by start and compare neighbours (empty tensors occupy nothing).
+    // The format's own rule (the reference reader's validate()): sorted by offsets, the spans tile the data
+    // section exactly: the first begins at 0, each begins where the one before ends (an empty tensor sits at
+    // that point), the last ends at the end of the file. A gap or trailing bytes are data no tensor owns,
+    // which a writer never produces and a crafted file can hide things in.
     std::vector<const TensorInfo*> bySpan;
     for (const auto& kv : file.m_infos) {
-        if (kv.second.byteSize() > 0) {
-            bySpan.push_back(&kv.second);
-        }
+        bySpan.push_back(&kv.second);
     }
-    std::sort(bySpan.begin(), bySpan.end(),
-              [](const TensorInfo* a, const TensorInfo* b) { return a->dataBegin < b->dataBegin; });
-    for (size_t i = 1; i < bySpan.size(); ++i) {
-        if (bySpan[i]->dataBegin < bySpan[i - 1]->dataEnd) {
-            fail(path, "tensors '" + bySpan[i - 1]->name + "' and '" + bySpan[i]->name +
-                           "' have overlapping data_offsets");
+    std::sort(bySpan.begin(), bySpan.end(), [](const TensorInfo* a, const TensorInfo* b) {
+        return a->dataBegin != b->dataBegin ? a->dataBegin < b->dataBegin : a->dataEnd < b->dataEnd;
+    });
+    uint64_t pos = 0;
+    const TensorInfo* previous = nullptr;
+    for (const TensorInfo* t : bySpan) {
+        if (t->dataBegin < pos) {
+            fail(path, "tensors '" + previous->name + "' and '" + t->name +
+                           "' have overlapping data_offsets (bytes " + std::to_string(t->dataBegin) + ".." +
+                           std::to_string(pos) + " of the data section)");
         }
+        if (t->dataBegin > pos) {
+            fail(path, "tensor '" + t->name + "' begins at byte " + std::to_string(t->dataBegin) +
+                           " of the data section, but " +
+                           (previous ? "tensor '" + previous->name + "' ends at byte " + std::to_string(pos)
+                                     : std::string("the data section begins at byte 0")) +
+                           ": " + std::to_string(t->dataBegin - pos) +
+                           " bytes in between belong to no tensor (the spans must tile the data exactly)");
+        }
+        pos = t->dataEnd;
+        previous = t;
+    }
+    if (pos != file.m_dataSize) {
+        fail(path, "the tensors' data ends at byte " + std::to_string(pos) + " but the data section has " +
+                       std::to_string(file.m_dataSize) + " bytes: " + std::to_string(file.m_dataSize - pos) +
+                       " bytes at the end belong to no tensor (the spans must tile the data exactly)");
     }
     file.m_mapping = std::move(mapping);
     return file;

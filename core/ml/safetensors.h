@@ -9,8 +9,10 @@
  *
  * The reader memory-maps the file and checks everything before a single tensor is touched: the header
  * length (at most kMaxHeaderBytes, inside the file), the JSON, every dtype, every shape (overflow-checked
- * element count), that each tensor's byte span equals count × element size, lies inside the data section
- * and overlaps no other span, and that `__metadata__` holds only strings. Any violation throws
+ * element count), that each tensor's byte span equals count × element size, that the spans tile the data
+ * section exactly (sorted, the first begins at 0, each where the one before ends, the last at the end of the
+ * file: no overlap, no gap, nothing left over, as the format requires), and that `__metadata__` holds only
+ * strings. Any violation throws
  * std::runtime_error whose message names the file and the offending tensor or field.
  *
  * This reader refuses pickled PyTorch checkpoints (`.bin`, `.ckpt`, `.pt`, `.pth`): those go through the

@@ -5,6 +5,7 @@
 #include "ml/attention_edit.h"
 #include "ml/bench.h"
 #include "ml/checkpoint.h"
+#include "ml/compute_device.h"
 #include "ml/model_loader.h"
 #include "ml/seeded_random.h"
 #include "ml/subject_losses.h"
@@ -72,6 +73,29 @@ SubjectTrainer::SubjectTrainer(std::shared_ptr<UNet3DConditionModelImpl> unet,
                                         " must be [3, F, H, W] frames with a caption embedding");
     if (m_options.maxImagesPerStep < 1 || m_options.videoFrames < 1)
         throw std::invalid_argument("subject training: images per step and video frames must be at least 1");
+
+    // Everything trains where the UNet is: the inputs move there once (a no-op on the CPU).
+    const auto unetParams = m_unet->parameters();
+    const torch::Device device =
+        unetParams.empty() ? torch::Device(torch::kCPU) : unetParams.front().device();
+    const c10::ScalarType dtype = m_options.computeDtype;
+    if (dtype != c10::ScalarType::Float) {
+        if (dtype != c10::ScalarType::Half && dtype != c10::ScalarType::BFloat16)
+            throw std::invalid_argument("subject training: the compute dtype must be fp32, fp16 or bf16");
+        if (!device.is_cuda())
+            throw std::invalid_argument("subject training: fp16/bf16 training runs on a CUDA device only (on "
+                                        "the CPU it trains in fp32)");
+        m_autocast = true;
+        if (dtype == c10::ScalarType::Half)
+            m_scaler = std::make_unique<LossScaler>();
+    }
+    m_images.pixels = m_images.pixels.to(device);
+    m_images.masks = m_images.masks.to(device);
+    m_images.text = m_images.text.to(device);
+    for (auto& v : m_videos) {
+        v.frames = v.frames.to(device);
+        v.text = v.text.to(device);
+    }
 
     // Posteriors of the frozen VAE, once.
     torch::NoGradGuard noGrad;
@@ -159,8 +183,12 @@ StepLosses SubjectTrainer::step(const JobControl& control) {
     StepLosses out = losses(gen, /*backward=*/true, control);
     // A cancel between the micro-batches and the update leaves the weights of the last completed step.
     control.checkCancelled();
-    torch::nn::utils::clip_grad_norm_(trainedParameters(), m_options.maxGradNorm);
-    m_optimizer->step();
+    // fp16: the gradients came from the scaled loss; a step whose gradients overflowed is skipped (the
+    // weights stay, the step still counts, so step k always draws from (seed, k)).
+    if (!m_scaler || m_scaler->unscale_and_update(trainedParameters())) {
+        torch::nn::utils::clip_grad_norm_(trainedParameters(), m_options.maxGradNorm);
+        m_optimizer->step();
+    }
     ++m_step;
     out.step = m_step;
     return out;
@@ -176,6 +204,11 @@ StepLosses SubjectTrainer::evaluate(uint64_t evalSeed) {
 
 StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobControl& control) {
     GradientCheckpointingScope checkpointing(m_options.gradientCheckpointing && backward);
+    CudaAutocastScope autocast(m_autocast, m_options.computeDtype);
+    // What backward is called on: the loss, times the fp16 loss scale when there is one.
+    auto backwardOf = [this](const torch::Tensor& loss) {
+        (m_scaler ? m_scaler->scaled(loss) : loss).backward();
+    };
     const int64_t T = m_schedule.alphas_cumprod().size(0);
     StepLosses out;
     struct Deactivate { // the adapted weights' graph is spent after backward: point the Linears back at the
@@ -228,7 +261,7 @@ StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobCo
             out.stca = scalar(lStca);
         }
         if (backward)
-            (lImg / 2.0).backward();
+            backwardOf(lImg / 2.0);
         out.subject = scalar(lSub);
         out.loss += scalar(lImg) / 2.0;
     }
@@ -259,7 +292,7 @@ StepLosses SubjectTrainer::losses(at::Generator& gen, bool backward, const JobCo
         const torch::Tensor pred = m_unet->forward(noisy, t, text);
         const torch::Tensor lVid = torch::mse_loss(pred, noise);
         if (backward)
-            (lVid * (m_options.videoWeight / 2.0)).backward();
+            backwardOf(lVid * (m_options.videoWeight / 2.0));
         out.video = scalar(lVid);
         out.loss += m_options.videoWeight * out.video / 2.0;
     }
@@ -337,6 +370,10 @@ void SubjectTrainer::save_checkpoint(const std::string& dir) const {
         st["rank"] = m_options.loraRank;
         st["losses"] = {
             {"region", m_options.regionLoss}, {"stca", m_options.stcaLoss}, {"video", m_options.videoLoss}};
+        if (m_scaler)
+            st["loss_scale"] = {{"scale", m_scaler->scale()},
+                                {"good_steps", m_scaler->good_steps()},
+                                {"skipped", m_scaler->skipped_steps()}};
         write_checkpoint_state(tmp, st);
     });
 }
@@ -365,12 +402,18 @@ void SubjectTrainer::load_checkpoint(const std::string& dirIn) {
         load_weights(*m_unet, tensors, weights, strict);
     }
     load_optimizer_state(*m_optimizer, dir);
+    if (m_scaler && st.contains("loss_scale")) {
+        const auto& ls = st["loss_scale"];
+        m_scaler->restore(ls.value("scale", 65536.0), ls.value("good_steps", int64_t(0)),
+                          ls.value("skipped", int64_t(0)));
+    }
     m_step = st.value("step", int64_t(0));
 }
 
 // ---- models ----
 
-TrainingModels load_training_models(const std::string& modelDir, const std::string& tokenizerDir) {
+TrainingModels load_training_models(const std::string& modelDir, const std::string& tokenizerDir,
+                                    const torch::Device& device) {
     torch::NoGradGuard noGrad;
     const ModelFolder folder = open_model_folder(modelDir);
     for (const char* c : {"text_encoder", "unet", "vae", "scheduler"})
@@ -381,15 +424,19 @@ TrainingModels load_training_models(const std::string& modelDir, const std::stri
     m.tokenizer = std::make_shared<const ClipTokenizer>(
         tokenizerDir.empty() ? folder.componentDir("tokenizer") : tokenizerDir);
     m.textEncoder = load_clip_text_model(folder.componentDir("text_encoder"));
+    m.textEncoder->to(device);
     LoadOptions strict;
     strict.requireComplete = true;
     const std::string unetDir = folder.componentDir("unet");
     UNet3DConditionModel unet(
         UNet3DConfig::from_json(read_component_config(unetDir), unetDir + "/config.json"));
+    // Onto the device before the weights are read: each file tensor is copied straight into place.
+    unet->to(device);
     load_component_weights(*unet, unetDir, strict);
     m.unet = unet.ptr();
     const std::string vaeDir = folder.componentDir("vae");
     AutoencoderKL vae(VaeConfig::from_json(read_component_config(vaeDir), vaeDir + "/config.json"));
+    vae->to(device);
     load_component_weights(*vae, vaeDir, strict);
     vae->eval();
     m.vae = vae.ptr();
@@ -517,6 +564,7 @@ TrainBenchResult bench_training(const TrainBenchOptions& o) {
     torch::manual_seed(o.seed);
     const UNet3DConfig cfg = UNet3DConfig::from_file(o.configPath);
     UNet3DConditionModel unet(cfg);
+    unet->to(o.device); // drawn on the CPU above: the same weights on every device
     TrainBenchResult r;
     for (const auto& p : unet->parameters())
         r.parameters += p.numel();
@@ -541,6 +589,7 @@ TrainBenchResult bench_training(const TrainBenchOptions& o) {
     so.videoFrames = o.frames;
     so.seed = o.seed;
     so.gradientCheckpointing = o.gradientCheckpointing;
+    so.computeDtype = o.computeDtype;
     SubjectTrainer trainer(unet.ptr(), nullptr, schedule, std::move(im), {v}, so);
     r.trainable = trainer.trainable_parameters();
     int64_t adapted = 0;
@@ -550,12 +599,18 @@ TrainBenchResult bench_training(const TrainBenchOptions& o) {
                          .totalBytes() /
                      double(int64_t(1) << 30);
     for (int i = 0; i < o.warmup + o.steps; ++i) {
+        if (i == o.warmup)
+            reset_device_peak_memory(o.device);
         const auto t0 = std::chrono::steady_clock::now();
         trainer.step();
+        synchronize_device(o.device); // GPU work is asynchronous: the step ends when its kernels have
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (i >= o.warmup)
             r.stepSeconds.push_back(s);
     }
+    const int64_t peak = device_peak_allocated_bytes(o.device);
+    if (peak >= 0)
+        r.peakDeviceGiB = double(peak) / double(int64_t(1) << 30);
     std::vector<double> sorted = r.stepSeconds;
     std::sort(sorted.begin(), sorted.end());
     r.medianSeconds = sorted[sorted.size() / 2];

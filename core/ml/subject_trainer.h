@@ -32,11 +32,17 @@
  * bit-identically to an uninterrupted run (same thread count and build, ruling 23).
  *
  * Trained parameters: the full UNet (the reference), or LoRA adapters on the attention projections
- * (lora.h) with the UNet frozen, for machines that cannot hold full AdamW state (ruling 20).
+ * (lora.h) with the UNet frozen, for machines that cannot hold full AdamW state.
+ *
+ * Devices: training runs where the UNet's parameters are (the VAE, when given, must be there too); the
+ * photos, masks, text embeddings and clips are moved there once, the random draws of a step are made on the
+ * CPU from (seed, k) and moved, so a seed gives the same batches on every device. The optimizer state lives
+ * with the parameters; a resume checkpoint restores onto the device the run trains on.
  */
 #include "doc/job.h"
 #include "ml/clip_text_model.h"
 #include "ml/lora.h"
+#include "ml/mixed_precision.h"
 #include "ml/scheduler.h"
 #include "ml/tokenizer.h"
 #include "ml/unet3d.h"
@@ -75,6 +81,10 @@ struct SubjectTrainingOptions {
     /** Recompute each UNet sub-module's activations in backward instead of keeping them (checkpoint.h):
      *  about one more forward pass of time for a fraction of the activation memory. */
     bool gradientCheckpointing = false;
+    /** What the forward passes compute in: float32 (plain, the CPU's only choice), or on a CUDA device
+     *  autocast to BFloat16 or Half with float32 weights and AdamW state, Half with dynamic loss scaling
+     *  (mixed_precision.h). Half precision on another device is refused (std::invalid_argument). */
+    c10::ScalarType computeDtype = c10::ScalarType::Float;
     uint64_t seed = 0;
     std::string baseModelHash; ///< recorded in the saved weights' metadata when given
 };
@@ -187,6 +197,8 @@ private:
     std::vector<Posterior> m_videoPosteriors;
     std::unique_ptr<LoraAdapter> m_lora;
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+    std::unique_ptr<LossScaler> m_scaler; ///< fp16 autocast only
+    bool m_autocast = false;
     int64_t m_step = 0;
 };
 
@@ -202,9 +214,11 @@ struct TrainingModels {
 
 /**
  * Loads UNet, VAE, text encoder, tokenizer (or `tokenizerDir`) and the scheduler config of a diffusers
- * text-to-video folder. Every weight key must match. Throws std::runtime_error naming the folder/file.
+ * text-to-video folder onto `device` (float32; weights read on the CPU and copied tensor by tensor). Every
+ * weight key must match. Throws std::runtime_error naming the folder/file.
  */
-TrainingModels load_training_models(const std::string& modelDir, const std::string& tokenizerDir = {});
+TrainingModels load_training_models(const std::string& modelDir, const std::string& tokenizerDir = {},
+                                    const torch::Device& device = torch::kCPU);
 
 /** The frozen text encoder's last hidden state of each prompt (77 tokens, max-length padding): [N, 77, D]. */
 torch::Tensor encode_prompts(TrainingModels& models, const std::vector<std::string>& prompts);
@@ -247,13 +261,18 @@ struct TrainBenchOptions {
     bool gradientCheckpointing = false;
     int steps = 3, warmup = 1, threads = 2;
     uint64_t seed = 0;
+    /** Where it trains (the weights are drawn on the CPU from `seed`, then moved) and what the forward
+     *  passes compute in (SubjectTrainingOptions::computeDtype). */
+    torch::Device device = torch::kCPU;
+    c10::ScalarType computeDtype = c10::ScalarType::Float;
 };
 struct TrainBenchResult {
     int64_t parameters = 0, trainable = 0;
     std::vector<double> stepSeconds;
     double medianSeconds = 0;
     double peakRssGiB = 0;
-    double estimatedGiB = 0; ///< estimate_training_memory for the same run
+    double peakDeviceGiB = -1; ///< the CUDA allocator's peak over the timed steps; −1 where not known
+    double estimatedGiB = 0;   ///< estimate_training_memory for the same run
 };
 /** Runs optimizer steps (image micro-batch + video micro-batch + AdamW) on random latents and text. */
 TrainBenchResult bench_training(const TrainBenchOptions& options);

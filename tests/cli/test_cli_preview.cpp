@@ -126,11 +126,20 @@ TEST(CliPreview, OneOverallProgressAndAPreviewAfterEveryStep) {
 TEST(CliPreview, AFailedRenderNeverReports100) {
     const fs::path dir = fs::temp_directory_path() / "mb-cli-preview-fail";
     const std::string project = mbtest::writeBallProject(dir);
-    // The encoder cannot create its file: the take fails after denoising and decoding.
-    const std::string out = (dir / "missing-folder" / "take.mp4").string();
-    const mbtest::CliResult r =
-        mbtest::runCli("render " + project + " -o " + out + " --frames 4 --steps 2 --threads 2 --progress");
-    ASSERT_NE(r.code, 0) << r.out;
+    // The output folder exists when the render checks it and vanishes while it denoises: the take fails after
+    // denoising and decoding, when the encoder cannot create its file.
+    const fs::path outDir = dir / "vanishing-folder";
+    fs::create_directories(outDir);
+    const std::string out = (outDir / "take.mp4").string();
+    mbtest::CliChild child({"render", project, "-o", out, "--frames", "4", "--steps", "12", "--threads", "2",
+                            "--progress"});
+    ASSERT_GT(child.pid, 0);
+    ASSERT_TRUE(child.waitFor("percentage: ", std::chrono::seconds(120))) << child.text;
+    fs::remove_all(outDir);
+    const int status = child.finish();
+    mbtest::CliResult r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = child.text;
     const Progress p = parse(r.out);
     ASSERT_FALSE(p.percents.empty()) << r.out;
     expectNonDecreasing(p.percents, r.out);

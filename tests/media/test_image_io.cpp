@@ -1,9 +1,13 @@
 // Photo and mask loading: EXIF orientation, clear errors for broken files, atomic PNG writes.
+#include "doc/image_header.h"
 #include "media/image_io.h"
 
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,5 +102,55 @@ TEST(ImageIo, WritePngRefusesAFolderOrFifoAndWritesThroughALink) {
     writePng((dir / "link.png").string(), m);
     EXPECT_TRUE(fs::is_symlink(dir / "link.png"));
     EXPECT_EQ(loadMask((dir / "real.png").string()).size(), m.size());
+    fs::remove_all(dir);
+}
+
+TEST(ImageIo, FilesOpenCvWritesPassTheHeaderCheck) {
+    // What the decoder reads, the header check must accept: every format OpenCV itself writes, as loaded
+    // back.
+    const fs::path dir = fs::temp_directory_path() / ("mb-media-formats-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    cv::Mat img(37, 53, CV_8UC3);
+    cv::randu(img, 0, 255);
+    for (const std::string& ext : {std::string(".png"), std::string(".jpg"), std::string(".webp"),
+                                   std::string(".bmp"), std::string(".tif")}) {
+        const std::string path = (dir / ("img" + ext)).string();
+        ASSERT_TRUE(cv::imwrite(path, img)) << path;
+        const mb::ImageHeader h = mb::readImageHeader(path);
+        EXPECT_EQ(h.width, 53u) << path;
+        EXPECT_EQ(h.height, 37u) << path;
+        EXPECT_EQ(loadColorImage(path).size(), img.size()) << path;
+    }
+    fs::remove_all(dir);
+}
+
+TEST(ImageIo, AHugeFileIsRefusedBeforeItIsRead) {
+    // A sparse 3 GB file named .png that starts like one: refused at once, without its bytes in memory.
+    const fs::path dir = fs::temp_directory_path() / ("mb-media-huge-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string path = (dir / "huge.png").string();
+    {
+        std::ofstream f(path, std::ios::binary);
+        f << std::string("\x89PNG\r\n\x1a\n", 8);
+    }
+    fs::resize_file(path, 3ull << 30);
+    struct rusage before {};
+    getrusage(RUSAGE_SELF, &before);
+    try {
+        (void)loadColorImage(path);
+        ADD_FAILURE() << "accepted";
+    } catch (const std::runtime_error& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find(path), std::string::npos) << msg;
+        EXPECT_NE(msg.find("3.0 GB is larger than the 1.0 GB an image may have"), std::string::npos) << msg;
+    }
+    struct rusage after {};
+    getrusage(RUSAGE_SELF, &after);
+    EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 100 * 1024) << "peak memory grew (KiB)";
+    // A 900 MB file (under the limit) whose chunks are zeros is refused from its structure, also unread.
+    fs::resize_file(path, 900ull << 20);
+    EXPECT_THROW((void)loadMask(path), std::runtime_error);
+    getrusage(RUSAGE_SELF, &after);
+    EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 100 * 1024) << "peak memory grew (KiB)";
     fs::remove_all(dir);
 }

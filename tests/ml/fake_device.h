@@ -161,6 +161,20 @@ inline void fallback(const c10::OperatorHandle& op, torch::jit::Stack* stack) {
             static const auto convolution =
                 c10::Dispatcher::singleton().findSchemaOrThrow("aten::convolution", "");
             convolution.callBoxed(stack);
+        } else if (name == "aten::convolution_backward_overrideable") {
+            // Its backward likewise: aten::convolution_backward's arguments less bias_sizes (the bias has
+            // one entry per output channel).
+            const c10::IValue* a = &(*stack)[base];
+            const at::Tensor grad = a[0].toTensor(), input = a[1].toTensor(), weight = a[2].toTensor();
+            const bool transposed = a[6].toBool();
+            const std::vector<int64_t> biasSizes{transposed ? weight.size(1) * a[8].toInt() : weight.size(0)};
+            const auto mask = a[9].toBoolList();
+            const auto r =
+                at::convolution_backward(grad, input, weight, c10::IntArrayRef(biasSizes), a[3].toIntVector(),
+                                         a[4].toIntVector(), a[5].toIntVector(), transposed,
+                                         a[7].toIntVector(), a[8].toInt(), {mask[0], mask[1], mask[2]});
+            torch::jit::drop(*stack, nargs);
+            torch::jit::push(*stack, std::get<0>(r), std::get<1>(r), std::get<2>(r));
         } else {
             op.callBoxed(stack);
         }
@@ -216,7 +230,10 @@ TORCH_LIBRARY_IMPL(_, PrivateUse1, m) {
     m.fallback(torch::CppFunction::makeFromBoxedFunction<&fakedev::fallback>());
 }
 
-// convolution_overrideable has a default kernel (it throws) that would win over the fallback.
+// convolution_overrideable and its backward have default kernels (they throw) that would win over the
+// fallback.
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
     m.impl("convolution_overrideable", torch::CppFunction::makeFromBoxedFunction<&fakedev::fallback>());
+    m.impl("convolution_backward_overrideable",
+           torch::CppFunction::makeFromBoxedFunction<&fakedev::fallback>());
 }

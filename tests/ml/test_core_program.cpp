@@ -84,10 +84,35 @@ TEST(CoreProgram, BenchUnetReportsSecondsPerStep) {
     EXPECT_NE(r.out.find("peak device memory n/a"), std::string::npos) << r.out;
 }
 
+TEST(CoreProgram, BenchTrainReportsSecondsPerStepAndWritesJson) {
+    const std::string json = (std::filesystem::temp_directory_path() /
+                              ("mb-core-bench-train-" + std::to_string(::getpid()) + ".json"))
+                                 .string();
+    const CoreRun r = core("bench-train --config " + kTiny +
+                           "/unet/config.json --size 32x32 --frames 2 --images 1 --device cpu --steps 2 "
+                           "--warmup 0 --threads 1 --json " +
+                           json);
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find(" s/step"), std::string::npos) << r.out;
+    std::ifstream in(json);
+    ASSERT_TRUE(in) << r.out;
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["step_seconds"].size(), 2u);
+    EXPECT_EQ(j["dtype"], "fp32");
+    EXPECT_TRUE(j["peak_alloc_gib"].is_null()) << "no device allocator on the CPU";
+    EXPECT_GT(j["trainable"].get<int64_t>(), 0);
+    std::filesystem::remove(json);
+    const CoreRun half =
+        core("bench-train --config " + kTiny + "/unet/config.json --device cpu --dtype bf16");
+    EXPECT_EQ(half.code, 2) << half.out;
+    EXPECT_NE(half.out.find("needs a CUDA device"), std::string::npos) << half.out;
+}
+
 TEST(CoreProgram, CudaIsRefusedWhereLibTorchHasNone) {
     if (mb::ml::torch_has_cuda())
         GTEST_SKIP() << "this LibTorch has CUDA";
-    for (const char* command : {"parity --device cuda", "bench-unet --config x.json --device cuda"}) {
+    for (const char* command : {"parity --device cuda", "bench-unet --config x.json --device cuda",
+                                "bench-train --config x.json --device cuda"}) {
         const CoreRun r = core(command);
         EXPECT_EQ(r.code, 1) << r.out;
         EXPECT_NE(r.out.find("this LibTorch build has no CUDA support: use --device cpu"), std::string::npos)

@@ -1,5 +1,6 @@
 // Device correctness without a GPU: the tiny model's pipeline, every sampler, the motion-controlled loop (box
-// edit, latent shift, attention probe) and the hooks run on a stand-in accelerator (fake_device.h) that
+// edit, latent shift, attention probe), the hooks, subject learning (full, LoRA, checkpointed) and both
+// pretrainers run on a stand-in accelerator (fake_device.h) that
 // refuses, as CUDA does, a CPU tensor beside device tensors, a CPU generator filling a device tensor and host
 // reads of device memory. A tensor made on the wrong device fails these tests; the first test shows that
 // the stand-in catches each of those mistakes. Results must match the CPU run (different kernels: the
@@ -9,11 +10,16 @@
 #include "ml/attention_edit.h"
 #include "ml/attention_probe.h"
 #include "ml/latent_shift.h"
+#include "ml/lora.h"
 #include "ml/motion_control.h"
+#include "ml/pretrainer.h"
+#include "ml/subject_trainer.h"
 #include "ml/unet3d.h"
 #include "ml/vae.h"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 using namespace mb::ml;
 using fakedev::kFake;
@@ -259,4 +265,133 @@ TEST(DeviceGuard, VaeSamplesFromASeededGeneratorOnTheDevice) {
     const torch::Tensor devSample = devDist.sample(at::make_generator<at::CPUGeneratorImpl>(3));
     EXPECT_TRUE(fakedev::isFake(devSample));
     EXPECT_LE(maxAbsDiff(cpuSample, devSample), 1e-5) << "a seed gives the same sample on every device";
+}
+
+namespace {
+
+/** Tiny-config subject-training inputs (latent-space photos and one clip, no VAE), made on the CPU. */
+struct TrainingInputs {
+    TrainingImages images;
+    PreservationVideo video;
+};
+
+TrainingInputs trainingInputs(const UNet3DConfig& cfg) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(11);
+    const int64_t c = cfg.inChannels, h = 8, w = 12, d = cfg.crossAttentionDim;
+    TrainingInputs in;
+    in.images.pixels = torch::randn({2, c, h, w}, gen);
+    in.images.masks = torch::zeros({2, 1, h * 4, w * 4});
+    in.images.masks.narrow(2, 8, 16).narrow(3, 12, 24).fill_(1.0);
+    in.images.text = torch::randn({2, 77, d}, gen);
+    in.images.phraseTokens = {{2, 3}, {2}};
+    in.video.frames = torch::randn({c, 3, h, w}, gen);
+    in.video.text = torch::randn({1, 77, d}, gen);
+    in.video.name = "random";
+    return in;
+}
+
+/** Two optimizer steps of subject learning on the CPU or the fake device, from the same seeded weights. */
+struct TrainedTwoSteps {
+    std::vector<StepLosses> losses;
+    TensorMap before, after; ///< the UNet's weights (LoRA: merged into the projections)
+};
+
+TrainedTwoSteps trainTwoSteps(bool onFake, int64_t loraRank, bool checkpointing) {
+    const UNet3DConfig cfg = UNet3DConfig::from_file(kTiny + "/unet/config.json");
+    torch::manual_seed(4);
+    UNet3DConditionModel unet(cfg);
+    TrainedTwoSteps out;
+    for (const auto& p : unet->named_parameters())
+        out.before[p.key()] = p.value().detach().clone();
+    if (onFake)
+        fakedev::to_fake(*unet);
+    TrainingInputs in = trainingInputs(cfg);
+    SubjectTrainingOptions so;
+    so.loraRank = loraRank;
+    so.videoFrames = 3;
+    so.seed = 9;
+    so.learningRate = 1e-3; // large enough for the update to show in the weights
+    so.gradientCheckpointing = checkpointing;
+    SubjectTrainer trainer(unet.ptr(), nullptr, DDIMScheduler(SchedulerConfig{}), std::move(in.images),
+                           {in.video}, so);
+    out.losses = {trainer.step(), trainer.step()};
+    if (trainer.is_lora()) { // what render applies: the adapters merged into the projections
+        const std::string file = (std::filesystem::temp_directory_path() /
+                                  ("mb-device-lora-" + std::to_string(onFake) + ".safetensors"))
+                                     .string();
+        trainer.save_weights(file);
+        apply_checkpoint(*unet, file);
+        std::filesystem::remove(file);
+    }
+    for (const auto& p : unet->named_parameters())
+        out.after[p.key()] = p.value().detach().cpu();
+    return out;
+}
+
+} // namespace
+
+TEST(DeviceGuard, SubjectTrainingStepsOnTheDeviceAndMatchesTheCpu) {
+    // Full UNet, LoRA, and LoRA with gradient checkpointing: inputs, noise, timesteps, the STCA map, the
+    // gradients and the AdamW moments must all live on the device.
+    for (const auto& [rank, checkpointing] : {std::pair<int64_t, bool>{0, false}, {2, false}, {2, true}}) {
+        const auto cpu = trainTwoSteps(false, rank, checkpointing);
+        const auto dev = trainTwoSteps(true, rank, checkpointing);
+        for (size_t i = 0; i < cpu.losses.size(); ++i) {
+            EXPECT_NEAR(cpu.losses[i].loss, dev.losses[i].loss, 1e-4 * (1 + std::abs(cpu.losses[i].loss)))
+                << "rank " << rank << " step " << i;
+            EXPECT_NEAR(cpu.losses[i].stca, dev.losses[i].stca, 1e-4) << "rank " << rank;
+        }
+        // AdamW divides by the gradient's running magnitude, so near-zero gradients that differ in the last
+        // bits between the kernels move a weight by up to the learning rate: compare against the update.
+        double worst = 0, moved = 0;
+        for (const auto& [name, w] : cpu.after) {
+            worst = std::max(worst, maxAbsDiff(w, dev.after.at(name)));
+            moved = std::max(moved, maxAbsDiff(w, cpu.before.at(name)));
+        }
+        EXPECT_GT(moved, 1e-4) << "rank " << rank << ": training changed the weights";
+        EXPECT_LE(worst, 0.25 * moved) << "rank " << rank << ": the trained weights agree";
+    }
+}
+
+TEST(DeviceGuard, PretrainingStepsOnTheDeviceAndMatchesTheCpu) {
+    const VaeConfig vcfg = VaeConfig::from_file(kTiny + "/vae/config.json");
+    CaptionedVideoBatch batch;
+    batch.video = torch::rand({1, 3, 2, 16, 24}, at::make_generator<at::CPUGeneratorImpl>(2)) * 2 - 1;
+    batch.captions = {"a red ball"};
+    PretrainOptions po;
+    po.warmupSteps = 0;
+    po.vaeFramesPerStep = 2;
+    std::vector<double> vaeLoss;
+    for (const bool onFake : {false, true}) {
+        torch::manual_seed(6);
+        AutoencoderKL vae(vcfg);
+        if (onFake)
+            fakedev::to_fake(*vae);
+        VaePretrainer trainer(vae.ptr(), po);
+        trainer.step(batch);
+        vaeLoss.push_back(trainer.step(batch).loss);
+    }
+    EXPECT_NEAR(vaeLoss[0], vaeLoss[1], 1e-4 * (1 + std::abs(vaeLoss[0])));
+
+    const UNet3DConfig ucfg = UNet3DConfig::from_file(kTiny + "/unet/config.json");
+    std::vector<double> unetLoss;
+    for (const bool onFake : {false, true}) {
+        torch::manual_seed(6);
+        AutoencoderKL vae(vcfg);
+        UNet3DConditionModel unet(ucfg);
+        if (onFake) {
+            fakedev::to_fake(*vae);
+            fakedev::to_fake(*unet);
+        }
+        const torch::Device where = onFake ? kFake : torch::Device(torch::kCPU);
+        const int64_t d = ucfg.crossAttentionDim;
+        auto encode = [where, d](const std::vector<std::string>& captions) {
+            return torch::ones({int64_t(captions.size()), 77, d}).to(where);
+        };
+        UNetPretrainer trainer(unet.ptr(), vae.ptr(), encode, DDIMScheduler(SchedulerConfig{}), po);
+        trainer.step(batch);
+        unetLoss.push_back(trainer.step(batch).loss);
+        EXPECT_EQ(fakedev::isFake(trainer.ema_state().begin()->second), onFake);
+    }
+    EXPECT_NEAR(unetLoss[0], unetLoss[1], 1e-4 * (1 + std::abs(unetLoss[0])));
 }

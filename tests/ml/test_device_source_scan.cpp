@@ -28,7 +28,6 @@ const fs::path kMlDir = fs::path(MB_SOURCE_DIR) / "core" / "ml";
 const std::map<std::string, std::string> kNotScanned = {
     {"sampler.cpp", "schedule tables: 0-d per-step CPU scalars, which combine with tensors on any device"},
     {"scheduler.cpp", "schedule tables: 0-d per-step CPU scalars; add_noise moves its factors"},
-    {"pretrainer.cpp", "from-scratch pretraining runs on the CPU (not ported to devices yet)"},
     {"latent_preview.cpp", "preview factors are made on the CPU (not ported to devices yet)"},
 };
 

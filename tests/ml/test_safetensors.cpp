@@ -231,6 +231,39 @@ TEST(Safetensors, RefusesOverlappingSpans) {
     expectRefused(path, {"'a'", "'b'", "overlap"});
 }
 
+TEST(Safetensors, RefusesSpansThatDoNotTileTheDataExactly) {
+    // The format requires the spans, sorted, to cover the data section from byte 0 to its end with no gap:
+    // bytes that belong to no tensor are refused wherever they are.
+    Scratch s;
+    expectRefused(hostileFile(s, "gap-first.safetensors",
+                              R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[4,8]}})", 8),
+                  {"'a'", "begins at byte 4", "4 bytes in between belong to no tensor"});
+    expectRefused(
+        hostileFile(
+            s, "gap-middle.safetensors",
+            R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[8,12]}})",
+            12),
+        {"'b'", "begins at byte 8", "'a' ends at byte 4"});
+    expectRefused(hostileFile(s, "trailing.safetensors",
+                              R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}})", 10),
+                  {"ends at byte 4", "has 10 bytes", "6 bytes at the end belong to no tensor"});
+    expectRefused(hostileFile(s, "only-data.safetensors", R"({"__metadata__":{"format":"pt"}})", 3),
+                  {"3 bytes at the end"});
+    // An empty tensor sits where the one before it ends; exact tiling with it opens.
+    const std::string exact = hostileFile(
+        s, "exact.safetensors",
+        R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"e":{"dtype":"F32","shape":[0,3],"data_offsets":[4,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[4,8]}})",
+        8);
+    const SafetensorsFile f = SafetensorsFile::open(exact);
+    EXPECT_EQ(f.keys().size(), 3u);
+    expectRefused(
+        hostileFile(
+            s, "empty-inside.safetensors",
+            R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"e":{"dtype":"U8","shape":[0],"data_offsets":[2,2]},"b":{"dtype":"U8","shape":[4],"data_offsets":[4,8]}})",
+            8),
+        {"'e'", "overlap"});
+}
+
 TEST(Safetensors, RefusesSpanShapeMismatch) {
     Scratch s;
     const std::string path =

@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QListWidget>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -79,9 +80,18 @@ private Q_SLOTS:
         panel.resize(320, 700);
         panel.show();
         clock.restart();
+        QSignalSpy imported(&panel, &SubjectPanel::photosImported);
         QCOMPARE(panel.addPhotos(photos), 3);
         const qint64 addMs = clock.elapsed();
         qInfo("adding 3 such photos took %lld ms on the UI thread", addMs);
+        // Each is decoded before it becomes a photo (a corrupt file is refused): big ones on a worker, the
+        // UI thread meanwhile free.
+        QVERIFY(panel.isImporting());
+        const qint64 importStall = longestUiStall([&] { return imported.count() == 1; }, 60000);
+        QCOMPARE(imported.count(), 1);
+        QCOMPARE(imported.at(0).at(0).toInt(), 3);
+        qInfo("longest UI-thread gap while 3 big photos were checked: %lld ms", importStall);
+        QVERIFY2(importStall < std::max<qint64>(150, decodeMs / 2), qPrintable(QString::number(importStall)));
         QListWidget* list = panel.photoList();
         // The mask editor gets the selected big photo from a worker too; meanwhile it waits, disabled.
         QVERIFY(!panel.maskEditor()->isEnabled());
